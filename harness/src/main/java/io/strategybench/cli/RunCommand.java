@@ -1,0 +1,84 @@
+package io.strategybench.cli;
+
+import io.strategybench.report.ReportWriter;
+import io.strategybench.results.ResultsWriter;
+import io.strategybench.run.Progress;
+import io.strategybench.run.ResultsFolder;
+import io.strategybench.run.Suite;
+import io.strategybench.run.SuiteRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench run SUITE}: a suite in all its lenses, into a results folder with a report. */
+@Command(name = "run", header = "Run a benchmark suite in all its lenses and write results.json and report.html.",
+    description = {"",
+        "Suites: quick (every load-balancing strategy, all three lenses, a few minutes) and lb (the same in depth).",
+        "The run lands in results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),",
+        "load/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the target's log).",
+        "Ctrl-C stops it and keeps what finished, marked interrupted.", ""},
+    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand
+  Bench bench;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick or lb.")
+  String suiteName;
+
+  @Option(names = "--strategies", paramLabel = "NAME[,NAME...]", split = ",",
+      description = "Run only these strategies (default: all, plugins included).")
+  List<String> strategies = new ArrayList<>();
+
+  @Option(names = "--lenses", paramLabel = "LENS[,LENS...]", split = ",",
+      description = "Run only these lenses: simulate, micro, load (default: all).")
+  List<String> lenses = new ArrayList<>();
+
+  @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+      description = "Measured seconds of each load run, overriding the suite's (0 keeps the suite's).")
+  int duration;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Results folder (default: results/<yyyyMMdd-HHmmss>-<suite> in the StrategyBench home).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Suite suite = Suite.named(suiteName);
+    if (duration < 0 || duration > 3600) {
+      throw new IllegalArgumentException("--duration must be 0..3600 seconds, got " + duration);
+    }
+    var registry = bench.registry();
+    for (String name : strategies) {
+      registry.strategy(io.strategybench.lb.LoadBalancer.FAMILY, name);
+    }
+    Path folder = out != null ? Files.createDirectories(out) : ResultsFolder.create(Bench.home().resolve("results"), suite.name());
+    List<String> pluginArgs = new ArrayList<>(List.of("--plugins-dir", bench.pluginsDir().toAbsolutePath().toString()));
+    for (Path plugin : bench.plugins) {
+      pluginArgs.add("--plugin");
+      pluginArgs.add(plugin.toAbsolutePath().toString());
+    }
+    System.err.println("running suite " + suite.name() + " into " + folder);
+    Progress progress = new Progress(System.err, System.console() != null);
+    SuiteRunner runner = new SuiteRunner(suite, registry, pluginArgs, folder,
+        new SuiteRunner.Options(strategies, lenses, duration), progress);
+    int status = runner.run();
+    PrintWriter o = spec.commandLine().getOut();
+    o.println();
+    o.println("status:  " + runner.results().status + (status == Bench.EXIT_CHECK_FAILED ? " (a check failed)" : ""));
+    o.println("results: " + folder.resolve(ResultsWriter.FILE));
+    o.println("report:  " + folder.resolve(ReportWriter.FILE));
+    o.flush();
+    return status;
+  }
+}

@@ -1,0 +1,158 @@
+package io.strategybench.cli;
+
+import io.strategybench.lb.BackendAddress;
+import io.strategybench.lb.LoadBalancer;
+import io.strategybench.lb.LoadBalancerStage;
+import io.strategybench.server.ServerConfig;
+import io.strategybench.server.Stage;
+import io.strategybench.server.TargetServer;
+import io.strategybench.server.Upstream;
+import io.strategybench.strategy.Family;
+import io.strategybench.strategy.StrategyContext;
+import io.strategybench.strategy.StrategyDescriptor;
+import io.strategybench.strategy.StrategyRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench serve}: the Netty target server running one strategy, until stopped. */
+@Command(name = "serve", header = "Run the Netty target server with one strategy in front of real or simulated backends.",
+    description = {
+        "",
+        "Fronts real HTTP servers (--backend HOST:PORT[,weight=W], repeatable) or N simulated in-process backends",
+        "(--simulated N with the --sim-* options). The admin plane answers under /_/: GET /_/health, GET /_/stats,",
+        "POST /_/reset, and /_/backends to add, remove, kill and revive backends while traffic flows.",
+        "Runs until interrupted (Ctrl-C or SIGTERM).", ""},
+    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand
+  Bench bench;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--family", paramLabel = "NAME", defaultValue = "lb",
+      description = "Family whose stage the server runs (see `bench list`).")
+  String family;
+
+  @Mixin
+  StrategyOptions strategy;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port to listen on; 0 picks a free one (see --port-file).")
+  int port;
+
+  @Option(names = "--io-threads", paramLabel = "N", defaultValue = "1",
+      description = "Event-loop threads for client and backend connections.")
+  int ioThreads;
+
+  @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
+      description = "Socket transport: auto (epoll where available), epoll or nio.")
+  String transport;
+
+  @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=W]",
+      description = "A real backend, any HTTP/1.1 server (repeatable).")
+  List<String> backends = new ArrayList<>();
+
+  @Option(names = "--simulated", paramLabel = "N", defaultValue = "0",
+      description = "Number of simulated in-process backends (named b1..bN), shaped by the --sim-* options.")
+  int simulated;
+
+  @Option(names = "--sim-threads", paramLabel = "N", defaultValue = "1",
+      description = "Event-loop threads shared by the simulated backends (apart from --io-threads).")
+  int simThreads;
+
+  @Mixin
+  PoolOptions pool;
+
+  @Mixin
+  HealthOptions health;
+
+  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,
+      description = "How long a connection to a backend may take before the request is retried elsewhere.")
+  long connectTimeoutNanos;
+
+  @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = NanosConverter.class,
+      description = "How long a backend may take to answer before the client gets 504.")
+  long responseTimeoutNanos;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
+      description = "Most connections to one backend per I/O thread.")
+  int maxConnections;
+
+  @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
+  boolean addForwardedFor;
+
+  @Option(names = "--port-file", paramLabel = "FILE",
+      description = "Write the port listened on to this file once ready (for --port 0).")
+  Path portFile;
+
+  @Option(names = "--hlog", paramLabel = "FILE",
+      description = "Write server latency as an HdrHistogram log (one interval a second) to this file.")
+  Path hlog;
+
+  @Override
+  public Integer call() throws Exception {
+    StrategyRegistry registry = bench.registry();
+    Family<?> chosen = registry.family(family);
+    if (chosen != LoadBalancer.FAMILY) {
+      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb");
+    }
+    StrategyDescriptor<LoadBalancer> descriptor = registry.strategy(LoadBalancer.FAMILY, strategy.strategy);
+    descriptor.validate(strategy.params);
+    if (simulated < 0) {
+      throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
+    }
+    List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
+    ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
+        "SESSIONID", addForwardedFor);
+    Upstream.Limits limits = new Upstream.Limits(
+        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
+        maxConnections, Math.min(1024, maxConnections));
+    Stage stage = new LoadBalancerStage(descriptor.create(strategy.params, StrategyContext.system()),
+        descriptor.name(), real, simulated > 0 ? pool.build(simulated) : List.of(), health.policy(), limits,
+        simThreads);
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("family", chosen.name());
+    info.put("strategy", descriptor.name());
+    info.put("parameters", strategy.params);
+    TargetServer server = new TargetServer(config, List.of(stage), info);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "serve-shutdown"));
+    if (hlog != null) {
+      server.logLatencyTo(hlog);
+    }
+    server.start();
+    if (portFile != null) {
+      Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+      Files.writeString(tmp, server.port() + "\n");
+      Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("serving %s/%s on http://%s:%d/ with %d backend(s), %d I/O thread(s), %s; stats at /_/stats;"
+            + " Ctrl-C stops%n", chosen.name(), descriptor.name(), host, server.port(), real.size() + simulated,
+        ioThreads, server.transport().name().toLowerCase());
+    out.flush();
+    stopped.await();
+    return Bench.EXIT_OK;
+  }
+}

@@ -1,0 +1,17 @@
+package io.strategybench.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Which strategy, and its parameters. */
+final class StrategyOptions {
+  @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "round-robin",
+      description = "Strategy to run (see `bench list`).")
+  String strategy;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
+      description = "A parameter of the strategy, e.g. --param decay-millis=5000 (repeatable; `bench list` shows"
+          + " each strategy's parameters, defaults and ranges).")
+  Map<String, String> params = new LinkedHashMap<>();
+}

@@ -1,0 +1,208 @@
+package io.strategybench.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * The report's charts, drawn with JFreeChart: titled, axes labelled with units, one palette. Each chart is
+ * rendered as SVG (inlined into the report and saved to {@code charts/NAME.svg}) and as PNG
+ * ({@code charts/NAME.png}).
+ */
+public final class Charts {
+  static final Color[] PALETTE = {
+      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+      new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
+      new Color(0x393b79), new Color(0xad494a), new Color(0x637939), new Color(0x843c39)};
+  private static final String FONT = "DejaVu Sans";
+
+  private Charts() {}
+
+  /** A chart ready to be written. */
+  public record Chart(String name, JFreeChart chart, int width, int height) {}
+
+  /**
+   * Latency against percentile, the HdrHistogram percentile plot: x from 0% to 99.9999% on a log scale of
+   * 1/(1-p), so the tail gets the room it deserves.
+   *
+   * @param series name to histogram of nanoseconds
+   */
+  public static Chart percentiles(String name, String title, Map<String, Histogram> series, String unit,
+      double nanosPerUnit, int width, int height) {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    for (Map.Entry<String, Histogram> entry : series.entrySet()) {
+      XYSeries s = new XYSeries(entry.getKey(), false, true);
+      Histogram h = entry.getValue();
+      if (h.getTotalCount() == 0) {
+        continue;
+      }
+      for (HistogramIterationValue v : h.percentiles(5)) {
+        double p = Math.min(v.getPercentileLevelIteratedTo(), 99.9999);
+        s.add(100.0 / (100.0 - p), v.getValueIteratedTo() / nanosPerUnit);
+      }
+      dataset.addSeries(s);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, "percentile", "latency (" + unit + ")", dataset,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    LogAxis x = new LogAxis("percentile");
+    x.setBase(10);
+    x.setRange(1, 1_000_000);
+    x.setTickUnit(new NumberTickUnit(1));
+    x.setNumberFormatOverride(new PercentileFormat());
+    x.setMinorTickMarksVisible(false);
+    plot.setDomainAxis(x);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    plot.setRenderer(renderer);
+    style(chart);
+    for (int i = 0; i < dataset.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    return new Chart(name, chart, width, height);
+  }
+
+  /**
+   * Horizontal bars, one group per category (strategy), one bar per series.
+   *
+   * @param values series to category to value
+   * @param stacked stack the series (shares adding up to 100%) instead of grouping them
+   */
+  public static Chart bars(String name, String title, String valueAxis, Map<String, Map<String, Double>> values,
+      boolean stacked, int width, int height) {
+    DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+    values.forEach((series, byCategory) -> byCategory.forEach((category, value) -> {
+      if (value != null && !value.isNaN()) {
+        dataset.addValue(value, series, category);
+      }
+    }));
+    JFreeChart chart = stacked
+        ? ChartFactory.createStackedBarChart(title, null, valueAxis, dataset, PlotOrientation.HORIZONTAL, true, false, false)
+        : ChartFactory.createBarChart(title, null, valueAxis, dataset, PlotOrientation.HORIZONTAL, true, false, false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    BarRenderer renderer = (BarRenderer) plot.getRenderer();
+    renderer.setBarPainter(new StandardBarPainter());
+    renderer.setShadowVisible(false);
+    renderer.setItemMargin(0.02);
+    CategoryAxis categories = plot.getDomainAxis();
+    categories.setCategoryMargin(0.15);
+    categories.setMaximumCategoryLabelWidthRatio(0.45f);
+    NumberAxis range = (NumberAxis) plot.getRangeAxis();
+    range.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    style(chart);
+    for (int i = 0; i < dataset.getRowCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
+    return new Chart(name, chart, width, height);
+  }
+
+  private static void style(JFreeChart chart) {
+    StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
+    theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 15));
+    theme.setLargeFont(new Font(FONT, Font.BOLD, 12));
+    theme.setRegularFont(new Font(FONT, Font.PLAIN, 11));
+    theme.setSmallFont(new Font(FONT, Font.PLAIN, 10));
+    theme.setChartBackgroundPaint(Color.WHITE);
+    theme.setPlotBackgroundPaint(Color.WHITE);
+    theme.setDomainGridlinePaint(new Color(0xdddddd));
+    theme.setRangeGridlinePaint(new Color(0xdddddd));
+    theme.setShadowVisible(false);
+    theme.setBarPainter(new StandardBarPainter());
+    theme.apply(chart);
+    TextTitle title = chart.getTitle();
+    if (title != null) {
+      title.setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
+    }
+    LegendTitle legend = chart.getLegend();
+    if (legend != null) {
+      legend.setPosition(RectangleEdge.BOTTOM);
+      legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+    }
+    chart.setAntiAlias(true);
+    chart.setTextAntiAlias(true);
+    if (chart.getPlot() instanceof XYPlot xy) {
+      xy.setDomainGridlinesVisible(true);
+      xy.setOutlineVisible(false);
+    } else if (chart.getPlot() instanceof CategoryPlot cp) {
+      cp.setOutlineVisible(false);
+      cp.setRangeGridlinesVisible(true);
+    }
+  }
+
+  /** Draws the chart as an SVG element whose ids are prefixed with its name, to inline several in one page. */
+  public static String svg(Chart chart) {
+    SVGGraphics2D g2 = new SVGGraphics2D(chart.width(), chart.height());
+    g2.setDefsKeyPrefix(chart.name() + "-");
+    chart.chart().draw(g2, new Rectangle2D.Double(0, 0, chart.width(), chart.height()));
+    return g2.getSVGElement(chart.name());
+  }
+
+  /** Writes {@code NAME.svg} and {@code NAME.png} into {@code folder}; returns the SVG element. */
+  public static String write(Chart chart, Path folder) throws IOException {
+    Files.createDirectories(folder);
+    String svg = svg(chart);
+    Files.writeString(folder.resolve(chart.name() + ".svg"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n", StandardCharsets.UTF_8);
+    ChartUtils.saveChartAsPNG(folder.resolve(chart.name() + ".png").toFile(), chart.chart(), chart.width(),
+        chart.height());
+    return svg;
+  }
+
+  /** Axis labels for x = 1/(1-p): 1 is 0%, 10 is 90%, 100 is 99%, 1000 is 99.9%. */
+  static final class PercentileFormat extends NumberFormat {
+    @Override
+    public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
+      double p = 100.0 - 100.0 / number;
+      String text = p <= 0 ? "0%" : new DecimalFormat("0.#####").format(p) + "%";
+      return toAppendTo.append(text);
+    }
+
+    @Override
+    public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
+      return format((double) number, toAppendTo, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition parsePosition) {
+      return null;
+    }
+  }
+
+  static List<Color> palette() {
+    return List.of(PALETTE);
+  }
+}

@@ -1,0 +1,233 @@
+package io.strategybench.report;
+
+import io.strategybench.results.RunResults;
+import io.strategybench.results.RunResults.FamilyResults;
+import io.strategybench.results.RunResults.StrategyResults;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Writes {@code report.html}: one self-contained page (inline CSS and SVG, no script, nothing fetched)
+ * with a summary table per family, its charts, the checks, and the environment. Every chart also goes to
+ * {@code charts/} as SVG and PNG.
+ */
+public final class ReportWriter {
+  public static final String FILE = "report.html";
+
+  private final Path folder;
+  private final RunResults results;
+  private final StringBuilder html = new StringBuilder();
+
+  private ReportWriter(Path folder, RunResults results) {
+    this.folder = folder;
+    this.results = results;
+  }
+
+  /** Writes the report of the run in {@code folder} and returns its path. */
+  public static Path write(Path folder, RunResults results) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    return new ReportWriter(folder, results).render();
+  }
+
+  private Path render() throws IOException {
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>StrategyBench ").append(esc(results.suite)).append("</title>\n<style>")
+        .append(CSS).append("</style></head><body>\n");
+    html.append("<h1>StrategyBench: ").append(esc(results.suite)).append("</h1>\n");
+    if (results.description != null) {
+      html.append("<p class=\"lead\">").append(esc(results.description)).append("</p>\n");
+    }
+    html.append("<p class=\"meta\">status <b class=\"status-").append(esc(results.status)).append("\">")
+        .append(esc(results.status)).append("</b> · started ").append(esc(results.startedAt))
+        .append(results.finishedAt == null ? "" : " · finished " + esc(results.finishedAt))
+        .append(String.format(Locale.ROOT, " · %.0f s", results.elapsedSeconds)).append("</p>\n");
+    if (!RunResults.COMPLETE.equals(results.status)) {
+      html.append("<p class=\"warn\">This run is ").append(esc(results.status))
+          .append(": what finished is shown; missing cells were not measured.</p>\n");
+    }
+    for (FamilyResults family : results.families) {
+      if (family.family.equals("lb")) {
+        new LbSection(this, family).render();
+      }
+    }
+    environment();
+    html.append("</body></html>\n");
+    Path file = folder.resolve(FILE);
+    Files.writeString(file, html, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private void environment() {
+    html.append("<h2>Environment</h2>\n<table class=\"env\">");
+    results.environment.forEach((k, v) -> html.append("<tr><th>").append(esc(k)).append("</th><td>")
+        .append(esc(String.valueOf(v))).append("</td></tr>"));
+    html.append("</table>\n");
+  }
+
+  // ---- helpers shared by the family sections -------------------------------------------------------------
+
+  StringBuilder html() {
+    return html;
+  }
+
+  Path folder() {
+    return folder;
+  }
+
+  /** Writes a chart to charts/ and inlines it. */
+  void chart(Charts.Chart chart) throws IOException {
+    String svg = Charts.write(chart, folder.resolve("charts"));
+    html.append("<figure class=\"chart\">").append(svg).append("<figcaption><a href=\"charts/")
+        .append(chart.name()).append(".svg\">SVG</a> · <a href=\"charts/").append(chart.name())
+        .append(".png\">PNG</a></figcaption></figure>\n");
+  }
+
+  /**
+   * A table with one row per strategy; columns whose {@code lowerIsBetter} is set mark their best value.
+   */
+  void table(List<StrategyResults> strategies, List<Column> columns) {
+    Map<Column, Double> best = new LinkedHashMap<>();
+    for (Column c : columns) {
+      if (c.better != 0) {
+        Double b = null;
+        for (StrategyResults s : strategies) {
+          Double v = c.value.apply(s);
+          if (v != null && !v.isNaN() && (b == null || (c.better < 0 ? v < b : v > b))) {
+            b = v;
+          }
+        }
+        best.put(c, b);
+      }
+    }
+    html.append("<table class=\"summary\"><thead><tr><th>strategy</th>");
+    for (Column c : columns) {
+      html.append("<th title=\"").append(esc(c.help)).append("\">").append(esc(c.title)).append("</th>");
+    }
+    html.append("</tr></thead><tbody>\n");
+    for (StrategyResults s : strategies) {
+      html.append("<tr><th>").append(esc(s.strategy)).append(s.plugin ? " <span class=\"tag\">plugin</span>" : "")
+          .append("</th>");
+      for (Column c : columns) {
+        if (c.text != null) {
+          html.append("<td>").append(c.text.apply(s)).append("</td>");
+          continue;
+        }
+        Double v = c.value.apply(s);
+        boolean isBest = v != null && best.get(c) != null && v.equals(best.get(c));
+        html.append("<td").append(isBest ? " class=\"best\"" : "").append(">")
+            .append(v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, c.format, v)).append("</td>");
+      }
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table>\n");
+  }
+
+  /**
+   * A summary column.
+   *
+   * @param title header
+   * @param help tooltip: what it is and its unit
+   * @param format printf format of the value
+   * @param better -1 when lower is better, +1 when higher is, 0 when neither
+   * @param value the value, or null when not measured
+   * @param text HTML instead of a number, or null
+   */
+  record Column(String title, String help, String format, int better, Function<StrategyResults, Double> value,
+      Function<StrategyResults, String> text) {
+    static Column number(String title, String help, String format, int better, Function<StrategyResults, Double> value) {
+      return new Column(title, help, format, better, value, null);
+    }
+
+    static Column html(String title, String help, Function<StrategyResults, String> text) {
+      return new Column(title, help, null, 0, null, text);
+    }
+  }
+
+  /** The value at a dotted path of nested maps, as a double, or null. */
+  @SuppressWarnings("unchecked")
+  static Double num(Map<String, Object> root, String path) {
+    Object current = root;
+    for (String part : path.split("\\.")) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return null;
+      }
+      current = ((Map<String, Object>) map).get(part);
+    }
+    return current instanceof Number n ? n.doubleValue() : null;
+  }
+
+  static String esc(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  static String checks(StrategyResults s) {
+    if (s.checks.isEmpty() && s.errors.isEmpty()) {
+      return "–";
+    }
+    long failed = s.checks.stream().filter(c -> !c.passed()).count();
+    StringBuilder out = new StringBuilder();
+    if (!s.checks.isEmpty()) {
+      out.append(failed == 0 ? "<span class=\"pass\">" + s.checks.size() + " passed</span>"
+          : "<span class=\"fail\">" + failed + " of " + s.checks.size() + " failed</span>");
+    }
+    if (!s.errors.isEmpty()) {
+      out.append(out.length() > 0 ? " · " : "").append("<span class=\"fail\">")
+          .append(s.errors.size()).append(" error").append(s.errors.size() > 1 ? "s" : "").append("</span>");
+    }
+    return out.toString();
+  }
+
+  /** Strategy name to histogram, for strategies whose file exists. */
+  Map<String, Histogram> histograms(List<StrategyResults> strategies, Function<StrategyResults, Histogram> read) {
+    Map<String, Histogram> out = new LinkedHashMap<>();
+    for (StrategyResults s : strategies) {
+      Histogram h = read.apply(s);
+      if (h != null && h.getTotalCount() > 0) {
+        out.put(s.strategy, h);
+      }
+    }
+    return out;
+  }
+
+  static List<String> errorsOf(List<StrategyResults> strategies) {
+    List<String> out = new ArrayList<>();
+    for (StrategyResults s : strategies) {
+      for (String e : s.errors) {
+        out.add(s.strategy + ": " + e);
+      }
+    }
+    return out;
+  }
+
+  private static final String CSS = """
+      body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem auto;max-width:1280px;padding:0 1rem;color:#222;}
+      h1{font-size:1.6rem;margin-bottom:.2rem} h2{border-bottom:2px solid #1f77b4;padding-bottom:.2rem;margin-top:2.5rem}
+      h3{margin-top:1.8rem} .lead{font-size:1.05rem;color:#333} .meta{color:#555}
+      .warn{background:#fff4e5;border-left:4px solid #ff7f0e;padding:.5rem .8rem}
+      table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
+      th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .55rem;text-align:right;white-space:nowrap}
+      thead th{background:#f4f6f8;text-align:center;font-weight:600;cursor:help}
+      tbody th{text-align:left;font-weight:600} td.best{background:#e6f4ea;font-weight:700}
+      .pass{color:#2ca02c;font-weight:600} .fail{color:#d62728;font-weight:600}
+      .status-complete{color:#2ca02c} .status-partial,.status-interrupted,.status-running{color:#d62728}
+      .tag{font-size:.7rem;background:#9467bd;color:#fff;border-radius:3px;padding:0 .3rem;font-weight:400}
+      figure.chart{display:inline-block;margin:.5rem .5rem 1rem 0;vertical-align:top}
+      figure.chart svg{max-width:100%;height:auto;border:1px solid #eee}
+      figcaption{font-size:.75rem;color:#666} .grid figure.chart{margin-right:.3rem}
+      table.env th{text-align:left} table.env td{text-align:left} ul.files li{font-size:.85rem}
+      .note{color:#555;font-size:.9rem;max-width:70rem}
+      """;
+}

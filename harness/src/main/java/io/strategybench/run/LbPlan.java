@@ -1,0 +1,49 @@
+package io.strategybench.run;
+
+import java.util.List;
+
+/**
+ * What a suite runs for the load-balancing family, in each lens.
+ *
+ * @param backends number of simulated backends ({@code b1..bN})
+ * @param weights their weights, cycled
+ * @param capacities their concurrency capacities, cycled
+ * @param serviceTime their service-time distribution
+ * @param queue their queue limit beyond capacity
+ * @param responseBytes their response body size
+ * @param slowBackend the backend that slows down, or null for none
+ * @param slowFactor by how much
+ * @param slowAt when, as a fraction of each lens's measured duration
+ * @param rate arrivals per second, in the simulate and load lenses
+ * @param simulateSeconds virtual seconds simulated
+ * @param seed seed of the simulation and of the load's feeders
+ * @param clients distinct client addresses
+ * @param sessions distinct sessions
+ * @param loadSeconds measured seconds of each load run
+ * @param warmupSeconds warm-up seconds before it
+ * @param ioThreads the target server's I/O threads
+ * @param microBackends backend counts for JMH
+ * @param microThreads thread counts for JMH
+ * @param micro JMH iterations and forks
+ */
+public record LbPlan(int backends, List<Integer> weights, List<Integer> capacities, String serviceTime, int queue,
+    int responseBytes, String slowBackend, double slowFactor, double slowAt, double rate, int simulateSeconds,
+    long seed, int clients, int sessions, int loadSeconds, int warmupSeconds, int ioThreads,
+    List<Integer> microBackends, List<Integer> microThreads, MicroLens.Settings micro) {
+
+  /** The fault of a lens whose measured phase lasts {@code seconds}, or none. */
+  public List<String> faults(double seconds) {
+    if (slowBackend == null) {
+      return List.of();
+    }
+    long millis = Math.round(seconds * slowAt * 1000);
+    String factor = slowFactor == Math.rint(slowFactor) ? String.valueOf((long) slowFactor) : String.valueOf(slowFactor);
+    return List.of(slowBackend + "@" + millis + "ms:slow=" + factor);
+  }
+
+  public LbPlan withLoadSeconds(int seconds) {
+    return new LbPlan(backends, weights, capacities, serviceTime, queue, responseBytes, slowBackend, slowFactor,
+        slowAt, rate, simulateSeconds, seed, clients, sessions, seconds, warmupSeconds, ioThreads, microBackends,
+        microThreads, micro);
+  }
+}

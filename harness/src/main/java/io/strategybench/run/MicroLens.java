@@ -1,0 +1,161 @@
+package io.strategybench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.strategybench.server.Json;
+import io.strategybench.strategy.StrategyRegistry;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The micro lens: runs a family's JMH benchmark for each chosen strategy and thread count, with the
+ * strategy as a {@code @Param}, in forked JVMs that load the same plugins. Keeps JMH's own JSON and returns
+ * the scores.
+ */
+public final class MicroLens {
+  private MicroLens() {}
+
+  /**
+   * How long JMH measures.
+   *
+   * @param warmupIterations warm-up iterations per fork
+   * @param warmupMillis length of each warm-up iteration
+   * @param iterations measured iterations per fork
+   * @param iterationMillis length of each measured iteration
+   * @param forks forked JVMs per benchmark
+   */
+  public record Settings(int warmupIterations, long warmupMillis, int iterations, long iterationMillis, int forks) {
+    public Settings {
+      if (warmupIterations < 0 || iterations < 1 || forks < 1 || warmupMillis < 1 || iterationMillis < 1) {
+        throw new IllegalArgumentException("JMH needs at least 1 iteration and 1 fork, and positive times");
+      }
+    }
+
+    /** 3 warm-up and 5 measured iterations of 1 s, 1 fork. */
+    public static Settings standard() {
+      return new Settings(3, 1000, 5, 1000, 1);
+    }
+
+    /** 1 warm-up and 3 measured iterations of 400 ms, 1 fork: a rough figure, fast. */
+    public static Settings quick() {
+      return new Settings(1, 400, 3, 400, 1);
+    }
+  }
+
+  /**
+   * One benchmark score.
+   *
+   * @param strategy strategy name
+   * @param params the benchmark's other parameters ({@code backends})
+   * @param threads calling threads
+   * @param nsPerOp mean time of one operation per thread
+   * @param nsPerOpError JMH's 99.9% confidence half-width of {@code nsPerOp}
+   * @param opsPerSecond operations per second across all threads
+   */
+  public record Score(String strategy, Map<String, String> params, int threads, double nsPerOp,
+      double nsPerOpError, double opsPerSecond) {}
+
+  /**
+   * Runs {@code benchmark} (a class name) for every strategy and thread count.
+   *
+   * @param params other {@code @Param} values, name to values
+   * @param jsonOut where JMH's JSON (all runs, one array) goes
+   * @param progress receives a line before each strategy
+   */
+  public static List<Score> run(String benchmark, List<String> strategies, Map<String, List<String>> params,
+      List<Integer> threads, Settings settings, List<Path> plugins, Path jsonOut, Consumer<String> progress)
+      throws IOException {
+    ArrayNode all = Json.MAPPER.createArrayNode();
+    List<Score> scores = new ArrayList<>();
+    Path scratch = Files.createTempDirectory("strategybench-jmh");
+    try {
+      int step = 0;
+      int steps = strategies.size() * threads.size();
+      for (String strategy : strategies) {
+        for (int t : threads) {
+          progress.accept(String.format("micro %s threads=%d (%d/%d)", strategy, t, ++step, steps));
+          Path json = scratch.resolve("jmh-" + step + ".json");
+          ChainedOptionsBuilder options = new OptionsBuilder()
+              .include("^" + java.util.regex.Pattern.quote(benchmark) + "\\.")
+              .param("strategy", strategy)
+              .threads(t)
+              .forks(settings.forks())
+              .warmupIterations(settings.warmupIterations())
+              .warmupTime(TimeValue.milliseconds(settings.warmupMillis()))
+              .measurementIterations(settings.iterations())
+              .measurementTime(TimeValue.milliseconds(settings.iterationMillis()))
+              .timeUnit(TimeUnit.NANOSECONDS)
+              .shouldFailOnError(true)
+              .verbosity(VerboseMode.SILENT)
+              .jvmArgsAppend(forkArgs(plugins))
+              .resultFormat(ResultFormatType.JSON)
+              .result(json.toString());
+          for (Map.Entry<String, List<String>> p : params.entrySet()) {
+            options.param(p.getKey(), p.getValue().toArray(new String[0]));
+          }
+          for (RunResult result : runJmh(options)) {
+            Map<String, String> other = new LinkedHashMap<>();
+            for (String key : params.keySet()) {
+              other.put(key, result.getParams().getParam(key));
+            }
+            double ns = result.getPrimaryResult().getScore();
+            double error = result.getPrimaryResult().getScoreError();
+            scores.add(new Score(strategy, other, t, round(ns), Double.isNaN(error) ? 0 : round(error),
+                Math.round(t * 1e9 / ns)));
+          }
+          JsonNode node = Json.MAPPER.readTree(json.toFile());
+          node.forEach(all::add);
+        }
+      }
+    } finally {
+      try (var files = Files.list(scratch)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(scratch);
+    }
+    Files.createDirectories(jsonOut.toAbsolutePath().getParent());
+    Json.MAPPER.writeValue(jsonOut.toFile(), all);
+    return scores;
+  }
+
+  private static java.util.Collection<RunResult> runJmh(ChainedOptionsBuilder options) throws IOException {
+    try {
+      return new Runner(options.build()).run();
+    } catch (RunnerException e) {
+      throw new IOException("JMH failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static String[] forkArgs(List<Path> plugins) {
+    List<String> args = new ArrayList<>();
+    args.add("-Dstrategybench.home=" + System.getProperty("strategybench.home", "."));
+    if (!plugins.isEmpty()) {
+      args.add("-D" + StrategyRegistry.PLUGINS_PROPERTY + "="
+          + String.join(File.pathSeparator, plugins.stream().map(Path::toString).toList()));
+    }
+    args.add("-Xmx512m");
+    return args.toArray(new String[0]);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000.0) / 1000.0;
+  }
+}

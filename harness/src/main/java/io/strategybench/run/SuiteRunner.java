@@ -1,0 +1,408 @@
+package io.strategybench.run;
+
+import io.strategybench.backend.SimulatedBackendSpec;
+import io.strategybench.lb.HealthPolicy;
+import io.strategybench.lb.LbSimulationResult;
+import io.strategybench.lb.LbWorkload;
+import io.strategybench.lb.LoadBalancer;
+import io.strategybench.lb.LoadBalancerBenchmark;
+import io.strategybench.lb.LoadBalancerSimulator;
+import io.strategybench.report.ReportWriter;
+import io.strategybench.results.Environment;
+import io.strategybench.results.ResultsWriter;
+import io.strategybench.results.RunResults;
+import io.strategybench.results.RunResults.Check;
+import io.strategybench.results.RunResults.FamilyResults;
+import io.strategybench.results.RunResults.StrategyResults;
+import io.strategybench.server.Json;
+import io.strategybench.strategy.StrategyDescriptor;
+import io.strategybench.strategy.StrategyRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a suite: for each family, each lens, each strategy, and keeps {@code results.json} current after
+ * every step, so an interrupted or failing run keeps what finished. A strategy that fails in a lens (a
+ * plugin that throws, a target that does not start) is recorded with its error and the suite goes on.
+ * Ends with the report.
+ */
+public final class SuiteRunner {
+  /**
+   * Choices a user makes on the command line.
+   *
+   * @param strategies strategies to run (empty: all)
+   * @param lenses lenses to run (empty: all)
+   * @param loadSeconds overrides each load run's measured seconds, or 0
+   */
+  public record Options(List<String> strategies, List<String> lenses, int loadSeconds) {}
+
+  private final Suite suite;
+  private final StrategyRegistry registry;
+  private final List<String> pluginArgs;
+  private final Path folder;
+  private final Options options;
+  private final Progress progress;
+  private final RunResults results = new RunResults();
+  private final long startNanos = System.nanoTime();
+  private volatile boolean finished;
+
+  /**
+   * @param pluginArgs global {@code bench} arguments that make a forked target load the same plugins
+   */
+  public SuiteRunner(Suite suite, StrategyRegistry registry, List<String> pluginArgs, Path folder, Options options,
+      Progress progress) {
+    this.suite = suite;
+    this.registry = registry;
+    this.pluginArgs = pluginArgs;
+    this.folder = folder;
+    this.options = options;
+    this.progress = progress;
+  }
+
+  /** Runs the suite; returns the exit status (0 ok, 1 a step failed, 3 a check failed). */
+  public int run() throws IOException, InterruptedException {
+    for (String lens : options.lenses()) {
+      if (!Suite.LENSES.contains(lens)) {
+        throw new IllegalArgumentException("unknown lens '" + lens + "'; valid lens names: " + String.join(", ", Suite.LENSES));
+      }
+    }
+    results.suite = suite.name();
+    results.description = suite.description();
+    results.startedAt = now();
+    results.environment = Environment.capture(Path.of(System.getProperty("strategybench.home", ".")));
+    Thread hook = new Thread(this::interrupted, "suite-interrupted");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      if (suite.lb() != null) {
+        runLb(suite.lb());
+      }
+      boolean failed = results.families.stream().flatMap(f -> f.strategies.stream()).anyMatch(s -> !s.errors.isEmpty());
+      finish(failed ? RunResults.PARTIAL : RunResults.COMPLETE);
+    } finally {
+      if (finished) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // already shutting down
+        }
+      }
+    }
+    boolean checkFailed = results.families.stream().flatMap(f -> f.strategies.stream())
+        .flatMap(s -> s.checks.stream()).anyMatch(c -> !c.passed());
+    if (RunResults.PARTIAL.equals(results.status)) {
+      return 1;
+    }
+    return checkFailed ? 3 : 0;
+  }
+
+  public RunResults results() {
+    return results;
+  }
+
+  private boolean wants(String lens) {
+    return options.lenses().isEmpty() || options.lenses().contains(lens);
+  }
+
+  // ---- load balancing ----------------------------------------------------------------------------------------
+
+  private void runLb(LbPlan planned) throws IOException, InterruptedException {
+    LbPlan plan = options.loadSeconds() > 0 ? planned.withLoadSeconds(options.loadSeconds()) : planned;
+    List<StrategyDescriptor<LoadBalancer>> chosen = new ArrayList<>();
+    if (options.strategies().isEmpty()) {
+      chosen.addAll(registry.strategies(LoadBalancer.FAMILY));
+    } else {
+      for (String name : options.strategies()) {
+        chosen.add(registry.strategy(LoadBalancer.FAMILY, name));
+      }
+    }
+    FamilyResults family = new FamilyResults();
+    family.family = LoadBalancer.FAMILY.name();
+    family.title = LoadBalancer.FAMILY.title();
+    family.workload = lbWorkload(plan);
+    for (StrategyDescriptor<LoadBalancer> d : chosen) {
+      StrategyResults s = new StrategyResults();
+      s.strategy = d.name();
+      s.source = d.source();
+      s.plugin = d.isPlugin();
+      family.strategies.add(s);
+    }
+    synchronized (results) {
+      results.families.add(family);
+    }
+    save();
+    double perLoad = plan.warmupSeconds() + plan.loadSeconds() + 6;
+    double perMicro = plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
+        * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
+            * plan.micro().iterationMillis()) / 1000.0);
+    progress.plan((wants("simulate") ? chosen.size() * 0.3 : 0) + (wants("micro") ? chosen.size() * perMicro : 0)
+        + (wants("load") ? chosen.size() * perLoad : 0));
+
+    if (wants("simulate")) {
+      LbWorkload workload = new LbWorkload(pool(plan, plan.faults(plan.simulateSeconds())), plan.rate(), true,
+          TimeUnit.SECONDS.toNanos(plan.simulateSeconds()), plan.clients(), plan.sessions(), HealthPolicy.defaults(),
+          plan.seed());
+      int i = 0;
+      for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        progress.step(String.format("lb simulate %s (%d/%d)", d.name(), ++i, chosen.size()), 0.3);
+        StrategyResults s = family.strategy(d.name());
+        try {
+          LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
+          synchronized (results) {
+            s.simulate = toMap(r);
+          }
+        } catch (RuntimeException e) {
+          fail(s, "simulate", e);
+        }
+        save();
+      }
+    }
+
+    if (wants("micro")) {
+      for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        StrategyResults s = family.strategy(d.name());
+        try {
+          List<MicroLens.Score> scores = MicroLens.run(LoadBalancerBenchmark.class.getName(), List.of(d.name()),
+              Map.of("backends", plan.microBackends().stream().map(String::valueOf).toList()), plan.microThreads(),
+              plan.micro(), registry.plugins(), folder.resolve("micro").resolve("jmh-lb-" + d.name() + ".json"),
+              line -> progress.step("lb " + line + " [" + (chosen.indexOf(d) + 1) + "/" + chosen.size() + " strategies]",
+                  perMicro / plan.microThreads().size()));
+          Map<String, Object> micro = new LinkedHashMap<>();
+          micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+          micro.put("jmhJson", "micro/jmh-lb-" + d.name() + ".json");
+          synchronized (results) {
+            s.micro = micro;
+          }
+        } catch (IOException | RuntimeException e) {
+          fail(s, "micro", e);
+        }
+        save();
+      }
+      family.files.put("jmhJson", "micro/");
+    }
+
+    if (wants("load")) {
+      int i = 0;
+      for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        progress.step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
+        StrategyResults s = family.strategy(d.name());
+        try {
+          Map<String, Object> load = lbLoad(plan, d.name());
+          synchronized (results) {
+            s.load = load;
+            Object unavailable = load.get("dispatchedWhileUnavailable");
+            long value = unavailable instanceof Number n ? n.longValue() : -1;
+            s.checks.add(new Check("no request sent to an ejected or down backend", "load", value == 0, value, "== 0"));
+          }
+          progress.note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s, errors %.2f%%",
+              d.name(), fmt(nested(load, "client", "p99Millis")), asDouble(nested(load, "server", "p99Micros")) / 1000,
+              asDouble(load.get("throughputRps")), asDouble(nested(load, "client", "errorRate")) * 100));
+        } catch (IOException | RuntimeException e) {
+          fail(s, "load", e);
+        }
+        save();
+      }
+    }
+  }
+
+  private Map<String, Object> lbLoad(LbPlan plan, String strategy) throws IOException, InterruptedException {
+    Path work = folder.resolve("load").resolve(strategy);
+    List<String> serve = new ArrayList<>(List.of("--family", "lb", "--strategy", strategy,
+        "--io-threads", String.valueOf(plan.ioThreads()), "--simulated", String.valueOf(plan.backends()),
+        "--sim-weights", join(plan.weights()), "--sim-capacities", join(plan.capacities()),
+        "--sim-service-time", plan.serviceTime(), "--sim-queue", String.valueOf(plan.queue()),
+        "--sim-response-bytes", String.valueOf(plan.responseBytes()), "--hlog", work.resolve("server.hlog").toString()));
+    for (String fault : plan.faults(plan.loadSeconds())) {
+      serve.add("--sim-fault");
+      serve.add(fault);
+    }
+    try (TargetProcess target = TargetProcess.start(pluginArgs, serve, work, Duration.ofSeconds(60))) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("target.url", target.url());
+      properties.put("rate", String.valueOf(plan.rate()));
+      properties.put("duration", String.valueOf(plan.loadSeconds()));
+      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
+      properties.put("clients", String.valueOf(plan.clients()));
+      properties.put("sessions", String.valueOf(plan.sessions()));
+      properties.put("seed", String.valueOf(plan.seed()));
+      properties.put("hlog", work.resolve("client.hlog").toString());
+      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.lb.LoadBalancingSimulation", properties,
+          work.resolve("gatling"), "lb " + strategy, "request", work.resolve("gatling.log"), progress::update);
+      Map<String, Object> stats = target.stats();
+      return lbLoadResult(gatling, stats, work, plan.loadSeconds());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> lbLoadResult(GatlingRun.Result gatling, Map<String, Object> stats, Path work,
+      int seconds) {
+    Map<String, Object> client = new LinkedHashMap<>();
+    client.put("requests", gatling.requests());
+    client.put("ok", gatling.ok());
+    client.put("ko", gatling.ko());
+    client.put("errorRate", gatling.requests() == 0 ? 0.0 : round((double) gatling.ko() / gatling.requests()));
+    gatling.latencyMillis().forEach((k, v) -> client.put(k + "Millis", v));
+    Map<String, Object> server = new LinkedHashMap<>();
+    server.put("requests", stats.get("requests"));
+    server.put("responses", stats.get("responses"));
+    server.put("responsesByClass", stats.get("responsesByClass"));
+    server.put("bytesOut", stats.get("bytesOut"));
+    if (stats.get("latency") instanceof Map<?, ?> latency) {
+      latency.forEach((k, v) -> server.put(String.valueOf(k), v));
+    }
+    Map<String, Object> lb = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("lb");
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("client", client);
+    load.put("server", server);
+    // Gatling's own mean divides by the whole run, warm-up included; the measured phase lasts `seconds`.
+    load.put("throughputRps", round((double) gatling.ok() / seconds));
+    long bytes = stats.get("bytesOut") instanceof Number n ? n.longValue() : 0;
+    load.put("throughputMbps", round(bytes * 8.0 / seconds / 1e6));
+    for (String key : List.of("backends", "shareImbalance", "peakInFlightImbalance", "stickiness", "clientAffinity",
+        "dispatchedWhileUnavailable", "retries", "noBackend", "connectFailures", "timeouts", "brokenResponses",
+        "strategyErrors")) {
+      load.put(key, lb.get(key));
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
+    files.put("clientHlog", folder.relativize(work.resolve("client.hlog")).toString());
+    files.put("serverHlog", folder.relativize(work.resolve("server.hlog")).toString());
+    files.put("targetLog", folder.relativize(work.resolve("target.log")).toString());
+    files.put("gatlingLog", folder.relativize(work.resolve("gatling.log")).toString());
+    load.put("files", files);
+    return load;
+  }
+
+  private static List<SimulatedBackendSpec> pool(LbPlan plan, List<String> faults) {
+    return SimulatedBackendSpec.pool(plan.backends(), plan.weights(), plan.capacities(), plan.serviceTime(),
+        plan.queue(), plan.responseBytes(), faults);
+  }
+
+  private static Map<String, Object> lbWorkload(LbPlan plan) {
+    Map<String, Object> w = new LinkedHashMap<>();
+    List<Map<String, Object>> backends = new ArrayList<>();
+    for (SimulatedBackendSpec b : pool(plan, List.of())) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", b.name());
+      m.put("weight", b.weight());
+      m.put("capacity", b.capacity());
+      m.put("queueLimit", b.queueLimit());
+      m.put("serviceTime", b.serviceTime().toString());
+      m.put("responseBytes", b.responseBytes());
+      backends.add(m);
+    }
+    w.put("backends", backends);
+    if (plan.slowBackend() != null) {
+      w.put("fault", plan.slowBackend() + " slows down " + fmt(plan.slowFactor()) + "x at "
+          + Math.round(plan.slowAt() * 100) + "% of each lens's measured time");
+    }
+    Map<String, Object> simulate = new LinkedHashMap<>();
+    simulate.put("rateRps", plan.rate());
+    simulate.put("arrivals", "poisson");
+    simulate.put("duration", plan.simulateSeconds() + "s");
+    simulate.put("seed", plan.seed());
+    simulate.put("faults", plan.faults(plan.simulateSeconds()));
+    w.put("simulate", simulate);
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("rateRps", plan.rate());
+    load.put("durationSeconds", plan.loadSeconds());
+    load.put("warmupSeconds", plan.warmupSeconds());
+    load.put("ioThreads", plan.ioThreads());
+    load.put("clients", plan.clients());
+    load.put("sessions", plan.sessions());
+    load.put("faults", plan.faults(plan.loadSeconds()));
+    w.put("load", load);
+    Map<String, Object> micro = new LinkedHashMap<>();
+    micro.put("backends", plan.microBackends());
+    micro.put("threads", plan.microThreads());
+    micro.put("settings", plan.micro());
+    w.put("micro", micro);
+    return w;
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------------------
+
+  private void fail(StrategyResults s, String lens, Exception e) {
+    String message = lens + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+    synchronized (results) {
+      s.errors.add(message);
+    }
+    progress.note("        " + s.strategy + " failed in " + message.lines().findFirst().orElse(message));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> toMap(Object value) {
+    return Json.MAPPER.convertValue(value, LinkedHashMap.class);
+  }
+
+  private void save() throws IOException {
+    synchronized (results) {
+      results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
+      ResultsWriter.write(folder, results);
+    }
+  }
+
+  private void finish(String status) throws IOException {
+    synchronized (results) {
+      if (finished) {
+        return;
+      }
+      results.status = status;
+      results.finishedAt = now();
+      save();
+      ReportWriter.write(folder, results);
+      finished = true;
+    }
+  }
+
+  /** On Ctrl-C: keep what finished, mark the run interrupted, write the report. */
+  private void interrupted() {
+    if (finished) {
+      return;
+    }
+    try {
+      finish(RunResults.INTERRUPTED);
+      System.err.println("\ninterrupted: kept what finished in " + folder.resolve(ResultsWriter.FILE)
+          + " and " + folder.resolve(ReportWriter.FILE));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("\ninterrupted, and could not write the results: " + e);
+    }
+  }
+
+  private static String now() {
+    return OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 10_000.0) / 10_000.0;
+  }
+
+  private static String join(List<Integer> values) {
+    return String.join(",", values.stream().map(String::valueOf).toList());
+  }
+
+  private static String fmt(Object value) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return String.valueOf(n.longValue());
+    }
+    return String.valueOf(value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object nested(Map<String, Object> map, String outer, String inner) {
+    return map.get(outer) instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(inner) : null;
+  }
+
+  private static double asDouble(Object value) {
+    return value instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+}

@@ -1,0 +1,57 @@
+package io.strategybench.scenario;
+
+import java.util.Locale;
+
+/**
+ * Every knob of a load simulation, read once from system properties with defaults, so the harness (or a
+ * person running Gatling by hand) sets them with {@code -Dname=value}.
+ *
+ * <ul>
+ *   <li>{@code target.url}: base URL of the target server (default {@code http://127.0.0.1:8080})
+ *   <li>{@code rate}: requests per second in the measured phase (default 200)
+ *   <li>{@code duration}: seconds of the measured phase (default 10)
+ *   <li>{@code warmup}: seconds of warm-up ramping up to the rate, not measured; the target is reset after it (default 2)
+ *   <li>{@code profile}: {@code constant} rate, or {@code ramp} from a tenth of the rate up to it (default constant)
+ *   <li>{@code clients}: distinct client addresses sent in {@code X-Forwarded-For} (default 1000)
+ *   <li>{@code sessions}: distinct sessions sent in the session header (default 200)
+ *   <li>{@code session.header}: the session header's name (default {@code X-Session})
+ *   <li>{@code path}: the path requested (default {@code /})
+ *   <li>{@code seed}: seeds the feeders (default 1)
+ *   <li>{@code hlog}: file for the client latency log (HdrHistogram, nanoseconds, one interval a second); none by default
+ * </ul>
+ */
+public final class LoadConfig {
+  public final String targetUrl = System.getProperty("target.url", "http://127.0.0.1:8080");
+  public final double rate = positive("rate", Double.parseDouble(System.getProperty("rate", "200")));
+  public final int duration = (int) positive("duration", Integer.getInteger("duration", 10));
+  public final int warmup = Integer.getInteger("warmup", 2);
+  public final String profile = System.getProperty("profile", "constant").toLowerCase(Locale.ROOT);
+  public final int clients = (int) positive("clients", Integer.getInteger("clients", 1000));
+  public final int sessions = (int) positive("sessions", Integer.getInteger("sessions", 200));
+  public final String sessionHeader = System.getProperty("session.header", "X-Session");
+  public final String path = System.getProperty("path", "/");
+  public final long seed = Long.getLong("seed", 1L);
+  public final String hlog = System.getProperty("hlog", "");
+
+  public LoadConfig() {
+    if (!profile.equals("constant") && !profile.equals("ramp")) {
+      throw new IllegalArgumentException("profile must be constant or ramp, got '" + profile + "'");
+    }
+    if (warmup < 0) {
+      throw new IllegalArgumentException("warmup must not be negative");
+    }
+  }
+
+  private static double positive(String name, double value) {
+    if (!(value > 0)) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "target=" + targetUrl + " rate=" + rate + "/s duration=" + duration + "s warmup=" + warmup
+        + "s profile=" + profile + " clients=" + clients + " sessions=" + sessions;
+  }
+}

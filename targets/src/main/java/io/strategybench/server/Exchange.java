@@ -1,0 +1,342 @@
+package io.strategybench.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.strategybench.lb.Backend;
+import io.strategybench.lb.LbRequest;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One request travelling through the target server's stages, and its response on the way back.
+ *
+ * <p>The exchange owns the decoded request and releases it exactly once, when the response is complete or
+ * the client has gone. A response is either local ({@link #respond}) or relayed from an upstream in pieces
+ * ({@link #sendHead}, {@link #sendContent}, {@link #sendLast}), which hand their message to the client
+ * channel and so pass on its ownership. Everything runs on the client connection's event loop.
+ */
+public final class Exchange implements LbRequest {
+  private static final io.netty.util.AsciiString X_FORWARDED_FOR =
+      io.netty.util.AsciiString.cached("x-forwarded-for");
+  private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
+      "upgrade", "proxy-authorization", "proxy-authenticate", "expect"};
+
+  private final TargetServerHandler owner;
+  private final ChannelHandlerContext ctx;
+  private final FullHttpRequest request;
+  private final long startNanos;
+  private final boolean keepAlive;
+  private final ServerConfig config;
+  private final ServerStats stats;
+  private final Stage[] stages;
+  private int nextStage;
+
+  private String clientAddress;
+  private String sessionId;
+  private boolean sessionParsed;
+  private Backend excluded;
+  private Channel upstream;
+  private int status;
+  private boolean headSent;
+  private boolean done;
+  private boolean prepared;
+  private boolean admin;
+
+  Exchange(TargetServerHandler owner, ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config,
+      ServerStats stats, Stage[] stages) {
+    this.owner = owner;
+    this.ctx = ctx;
+    this.request = request;
+    this.startNanos = System.nanoTime();
+    this.keepAlive = HttpUtil.isKeepAlive(request);
+    this.config = config;
+    this.stats = stats;
+    this.stages = stages;
+  }
+
+  /** Marks an admin-plane exchange: it is not counted in the server's request statistics. */
+  void admin() {
+    this.admin = true;
+  }
+
+  /** The decoded request; owned by the exchange, do not release it. */
+  public FullHttpRequest request() {
+    return request;
+  }
+
+  public Channel channel() {
+    return ctx.channel();
+  }
+
+  /** The client connection's event loop; upstream connections for this exchange should use it too. */
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  /** When the request was decoded, by {@link System#nanoTime()}. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** Passes the exchange to the next stage; after the last one, answers 500. */
+  public void proceed() {
+    if (done) {
+      return;
+    }
+    if (nextStage >= stages.length) {
+      respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "no stage answered this request\n");
+      return;
+    }
+    Stage stage = stages[nextStage++];
+    try {
+      stage.handle(this);
+    } catch (RuntimeException e) {
+      TargetServerHandler.log.warn("stage {} failed on {} {}", stage.name(), request.method(), request.uri(), e);
+      if (!headSent) {
+        respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "stage " + stage.name() + " failed: " + e + "\n");
+      } else {
+        abort();
+      }
+    }
+  }
+
+  @Override
+  public String clientAddress() {
+    if (clientAddress == null) {
+      String forwarded = request.headers().get(X_FORWARDED_FOR);
+      if (forwarded != null && !forwarded.isBlank()) {
+        int comma = forwarded.indexOf(',');
+        clientAddress = (comma < 0 ? forwarded : forwarded.substring(0, comma)).trim();
+      } else {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        clientAddress = remote instanceof InetSocketAddress inet ? inet.getHostString() : String.valueOf(remote);
+      }
+    }
+    return clientAddress;
+  }
+
+  /** Whether the client named its address in {@code X-Forwarded-For}. */
+  public boolean hasForwardedFor() {
+    return request.headers().contains(X_FORWARDED_FOR);
+  }
+
+  @Override
+  public String sessionId() {
+    if (!sessionParsed) {
+      sessionParsed = true;
+      sessionId = request.headers().get(config.sessionHeader());
+      if (sessionId == null) {
+        String cookies = request.headers().get(HttpHeaderNames.COOKIE);
+        if (cookies != null) {
+          for (Cookie cookie : ServerCookieDecoder.LAX.decode(cookies)) {
+            if (cookie.name().equals(config.sessionCookie())) {
+              sessionId = cookie.value();
+              break;
+            }
+          }
+        }
+      }
+    }
+    return sessionId;
+  }
+
+  @Override
+  public boolean eligible(Backend backend) {
+    return backend != excluded && backend.isAvailable();
+  }
+
+  /** Excludes a backend from the picks of this exchange (it refused the connection; retry elsewhere). */
+  public void exclude(Backend backend) {
+    this.excluded = backend;
+  }
+
+  /**
+   * The request to send upstream: hop-by-hop headers removed, HTTP/1.1 keep-alive, optionally with
+   * {@code X-Forwarded-For}; its content retained once more, so the caller's write releases only its own
+   * reference and the exchange can still retry.
+   */
+  public FullHttpRequest upstreamRequest() {
+    HttpHeaders headers = request.headers();
+    if (!prepared) {
+      prepared = true;
+      for (String name : HOP_BY_HOP) {
+        headers.remove(name);
+      }
+      if (config.addForwardedFor()) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        String peer = remote instanceof InetSocketAddress inet ? inet.getHostString() : String.valueOf(remote);
+        String existing = headers.get(X_FORWARDED_FOR);
+        headers.set(X_FORWARDED_FOR, existing == null ? peer : existing + ", " + peer);
+      }
+    }
+    return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+        request.content().retainedDuplicate(), headers, request.trailingHeaders());
+  }
+
+  /** Remembers the upstream channel relaying the response, so client backpressure can pause it. */
+  public void upstream(Channel channel) {
+    this.upstream = channel;
+  }
+
+  /** Answers with a plain-text body. */
+  public void respond(HttpResponseStatus status, String text) {
+    ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+    respond(response);
+  }
+
+  /** Answers with a complete response; takes ownership of it. */
+  public void respond(FullHttpResponse response) {
+    if (done || headSent) {
+      response.release();
+      if (!done) {
+        abort();
+      }
+      return;
+    }
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    sendHead(response);
+    finish(response, response.content().readableBytes());
+  }
+
+  /** Relays the head of an upstream response; takes ownership of it. */
+  public void sendHead(HttpResponse head) {
+    if (done) {
+      io.netty.util.ReferenceCountUtil.release(head);
+      return;
+    }
+    headSent = true;
+    status = head.status().code();
+    head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    HttpHeaders headers = head.headers();
+    headers.remove(HttpHeaderNames.CONNECTION);
+    headers.remove(HttpHeaderNames.KEEP_ALIVE);
+    if (!keepAlive) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    if (!(head instanceof FullHttpResponse) && !HttpUtil.isContentLengthSet(head)
+        && !HttpUtil.isTransferEncodingChunked(head)) {
+      HttpUtil.setTransferEncodingChunked(head, true);
+    }
+    if (head instanceof FullHttpResponse) {
+      return; // written whole by finish()
+    }
+    write(head);
+  }
+
+  /** Relays a part of an upstream response body; takes ownership of it. */
+  public void sendContent(HttpContent content) {
+    if (done) {
+      content.release();
+      return;
+    }
+    stats.bytesOut(content.content().readableBytes());
+    write(content);
+  }
+
+  /** Relays the end of an upstream response and completes the exchange; takes ownership of it. */
+  public void sendLast(LastHttpContent last) {
+    if (done) {
+      last.release();
+      return;
+    }
+    finish(last, last.content().readableBytes());
+  }
+
+  /** Flushes what was relayed so far to the client. */
+  public void flush() {
+    if (!done) {
+      ctx.flush();
+    }
+  }
+
+  /** Closes the client connection because the response cannot be completed (it was already started). */
+  public void abort() {
+    if (done) {
+      return;
+    }
+    done = true;
+    stats.aborted();
+    release();
+    owner.exchangeDone(this, true);
+  }
+
+  public boolean isDone() {
+    return done;
+  }
+
+  public boolean isHeadSent() {
+    return headSent;
+  }
+
+  /** Status of the response once its head was sent, else 0. */
+  public int status() {
+    return status;
+  }
+
+  void clientGone() {
+    if (!done) {
+      done = true;
+      release();
+    }
+  }
+
+  void clientWritabilityChanged(boolean writable) {
+    Channel up = upstream;
+    if (up != null && up.isActive()) {
+      up.config().setAutoRead(writable);
+    }
+  }
+
+  private void write(Object message) {
+    ctx.write(message, ctx.voidPromise());
+    if (!ctx.channel().isWritable() && upstream != null) {
+      upstream.config().setAutoRead(false);
+    }
+  }
+
+  private void finish(Object last, int lastBytes) {
+    done = true;
+    if (!admin) {
+      stats.bytesOut(lastBytes);
+      stats.responded(status, System.nanoTime() - startNanos);
+    }
+    Channel up = upstream;
+    if (up != null && !up.config().isAutoRead()) {
+      up.config().setAutoRead(true);
+    }
+    release();
+    if (keepAlive) {
+      ctx.writeAndFlush(last, ctx.voidPromise());
+      owner.exchangeDone(this, false);
+    } else {
+      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+      owner.exchangeDone(this, true);
+    }
+  }
+
+  private void release() {
+    request.release();
+  }
+}

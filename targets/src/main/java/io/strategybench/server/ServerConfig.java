@@ -1,0 +1,49 @@
+package io.strategybench.server;
+
+/**
+ * How the target server listens and treats connections.
+ *
+ * @param host address to bind
+ * @param port port to bind; 0 picks a free one
+ * @param ioThreads event-loop threads serving client and upstream connections
+ * @param transport {@code auto}, {@code epoll} or {@code nio}
+ * @param maxRequestBytes largest request body accepted; larger ones get 413
+ * @param idleTimeoutSeconds an idle client connection is closed after this long
+ * @param sessionHeader request header carrying a session id
+ * @param sessionCookie cookie carrying a session id when the header is absent
+ * @param addForwardedFor whether requests sent upstream get the client's address in X-Forwarded-For
+ */
+public record ServerConfig(String host, int port, int ioThreads, String transport, int maxRequestBytes,
+    int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor) {
+
+  public ServerConfig {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0 picks a free one), got " + port);
+    }
+    if (ioThreads < 1 || ioThreads > 256) {
+      throw new IllegalArgumentException("io-threads must be 1..256, got " + ioThreads);
+    }
+    if (maxRequestBytes < 0) {
+      throw new IllegalArgumentException("max request size must not be negative");
+    }
+    if (idleTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("idle timeout must be at least 1 second");
+    }
+  }
+
+  /** Loopback, a free port, one I/O thread per core, 1 MiB requests, 60 s idle. */
+  public static ServerConfig defaults() {
+    return new ServerConfig("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), "auto", 1024 * 1024,
+        60, "X-Session", "SESSIONID", false);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
+        sessionHeader, sessionCookie, addForwardedFor);
+  }
+
+  public ServerConfig withIoThreads(int threads) {
+    return new ServerConfig(host, port, threads, transport, maxRequestBytes, idleTimeoutSeconds,
+        sessionHeader, sessionCookie, addForwardedFor);
+  }
+}

@@ -1,0 +1,210 @@
+package io.strategybench.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strategybench.server.Json;
+import io.strategybench.server.Upstream;
+import io.strategybench.testing.TestTarget;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerStageTest {
+  private TestTarget target;
+
+  @AfterEach
+  void stop() {
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  private JsonNode backend(String name) throws Exception {
+    return Json.MAPPER.readTree(target.get("/_/backends/" + name).body());
+  }
+
+  private JsonNode lbStats() throws Exception {
+    return Json.MAPPER.readTree(target.get("/_/stats").body()).get("stages").get("lb");
+  }
+
+  @Test
+  void afterABackendIsKilledNoRequestReachesItOnceItIsEjected() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(4, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    assertThat(target.post("/_/backends/b2/kill").statusCode()).isEqualTo(200);
+    for (int i = 0; i < 40; i++) {
+      assertThat(target.get("/").statusCode()).as("a refused connection is retried on another backend").isEqualTo(200);
+    }
+    JsonNode b2 = backend("b2");
+    assertThat(b2.get("state").asText()).isEqualTo("ejected");
+    long dispatched = b2.get("dispatched").asLong();
+    assertThat(dispatched).as("exactly max-fails attempts before the ejection").isEqualTo(3);
+    for (int i = 0; i < 100; i++) {
+      assertThat(target.get("/").statusCode()).isEqualTo(200);
+    }
+    assertThat(backend("b2").get("dispatched").asLong()).isEqualTo(dispatched);
+    JsonNode lb = lbStats();
+    assertThat(lb.get("retries").asLong()).isEqualTo(3);
+    assertThat(lb.get("dispatchedWhileUnavailable").asLong()).isZero();
+  }
+
+  @Test
+  void aBackendAnswering5xxIsEjectedAndThenReceivesNothing() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(3, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    assertThat(target.post("/_/backends/b1/fault?action=error=503").statusCode()).isEqualTo(200);
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      statuses.add(target.get("/").statusCode());
+    }
+    assertThat(statuses.stream().filter(s -> s == 503).count()).as("the 5xx answers before ejection are relayed")
+        .isEqualTo(3);
+    JsonNode b1 = backend("b1");
+    assertThat(b1.get("state").asText()).isEqualTo("ejected");
+    long received = b1.get("received").asLong();
+    for (int i = 0; i < 60; i++) {
+      assertThat(target.get("/").statusCode()).isEqualTo(200);
+    }
+    assertThat(backend("b1").get("received").asLong()).as("requests that reached the ejected backend")
+        .isEqualTo(received);
+  }
+
+  @Test
+  void activeProbesTakeADeadBackendOutWithoutTrafficAndBringItBack() throws Exception {
+    HealthPolicy probing = new HealthPolicy(3, TimeUnit.SECONDS.toNanos(60), true, TimeUnit.MILLISECONDS.toNanos(50),
+        TimeUnit.MILLISECONDS.toNanos(200), "/", 2, 2);
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(2, "const:1ms"), probing,
+        Upstream.Limits.defaults());
+    target.post("/_/backends/b1/kill");
+    assertThat(awaitState("b1", "down")).isTrue();
+    for (int i = 0; i < 20; i++) {
+      assertThat(target.get("/").headers().firstValue("x-backend")).hasValue("b2");
+    }
+    assertThat(backend("b1").get("dispatched").asLong()).isZero();
+    target.post("/_/backends/b1/revive");
+    assertThat(awaitState("b1", "up")).isTrue();
+  }
+
+  @Test
+  void withEveryBackendDownTheClientGets503AtOnceWithTheReason() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(2, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    target.post("/_/backends/b1/kill");
+    target.post("/_/backends/b2/kill");
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      statuses.add(target.get("/").statusCode());
+    }
+    assertThat(statuses).contains(502).endsWith(503);
+    HttpResponse<String> last = target.get("/");
+    assertThat(last.body()).contains("no backend is available").contains("b1 ejected").contains("b2 ejected");
+    assertThat(target.get("/_/health").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void refusedConnectionsOnEveryBackendGive502NamingBoth() throws Exception {
+    int closedA = freePort();
+    int closedB = freePort();
+    target = TestTarget.start(new RoundRobin(), List.of(new BackendAddress("127.0.0.1", closedA, 1),
+        new BackendAddress("127.0.0.1", closedB, 1)), List.of(), TestTarget.health(), Upstream.Limits.defaults());
+    HttpResponse<String> response = target.get("/");
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body()).contains("could not connect to backend 127.0.0.1:" + closedA)
+        .contains("then could not connect to backend 127.0.0.1:" + closedB);
+  }
+
+  @Test
+  void aBackendThatNeverAnswersGets504WhenTheResponseTimeoutExpires() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      List<Socket> accepted = new ArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(silent.accept()); // reads nothing, answers nothing
+          }
+        } catch (Exception closed) {
+          // test over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Upstream.Limits limits = new Upstream.Limits(500, TimeUnit.MILLISECONDS.toNanos(300), 16, 16);
+      target = TestTarget.start(new RoundRobin(), List.of(new BackendAddress("127.0.0.1", silent.getLocalPort(), 1)),
+          List.of(), TestTarget.health(), limits);
+      HttpResponse<String> response = target.get("/");
+      assertThat(response.statusCode()).isEqualTo(504);
+      assertThat(response.body()).contains("did not answer within 300 ms");
+      assertThat(lbStats().get("timeouts").asLong()).isEqualTo(1);
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void backendsAreAddedAndRemovedWhileServing() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    HttpResponse<String> added = target.post("/_/backends?simulated=true&capacity=4&service-time=const:1ms");
+    assertThat(added.statusCode()).isEqualTo(201);
+    assertThat(Json.MAPPER.readTree(added.body()).get("name").asText()).isEqualTo("b2");
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      seen.add(target.get("/").headers().firstValue("x-backend").orElseThrow());
+    }
+    assertThat(seen).contains("b1", "b2");
+    assertThat(target.delete("/_/backends/b1").statusCode()).isEqualTo(200);
+    for (int i = 0; i < 10; i++) {
+      assertThat(target.get("/").headers().firstValue("x-backend")).hasValue("b2");
+    }
+    assertThat(target.delete("/_/backends/b2").statusCode()).as("the last backend stays").isEqualTo(409);
+    HttpResponse<String> real = target.post("/_/backends?address=127.0.0.1:" + freePort());
+    assertThat(real.statusCode()).isEqualTo(201);
+    String name = Json.MAPPER.readTree(real.body()).get("name").asText();
+    HttpResponse<String> kill = target.post("/_/backends/" + name + "/kill");
+    assertThat(kill.statusCode()).isEqualTo(409);
+    assertThat(kill.body()).contains("is a real server");
+    assertThat(target.post("/_/backends/nope/kill").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void stickinessAndClientAffinityAreMeasuredFromHeaders() throws Exception {
+    target = TestTarget.start(new IpHash(), List.of(), TestTarget.pool(3, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    for (int i = 0; i < 60; i++) {
+      var request = java.net.http.HttpRequest.newBuilder(target.uri("/"))
+          .header("X-Forwarded-For", "10.0.0." + (i % 6))
+          .header("X-Session", "s" + (i % 5))
+          .build();
+      assertThat(TestTarget.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+    }
+    JsonNode lb = lbStats();
+    assertThat(lb.get("clientAffinity").asDouble()).as("ip-hash keeps every client on its backend").isEqualTo(1.0);
+    assertThat(lb.get("clientsTracked").asInt()).isEqualTo(6);
+    assertThat(lb.get("sessionsTracked").asInt()).isEqualTo(5);
+    assertThat(lb.get("stickiness").asDouble()).as("sessions cross clients here, so they move").isLessThan(1.0);
+  }
+
+  private boolean awaitState(String name, String state) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (backend(name).get("state").asText().equals(state)) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

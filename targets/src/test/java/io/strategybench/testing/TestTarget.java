@@ -1,0 +1,76 @@
+package io.strategybench.testing;
+
+import io.strategybench.backend.SimulatedBackendSpec;
+import io.strategybench.lb.BackendAddress;
+import io.strategybench.lb.HealthPolicy;
+import io.strategybench.lb.LoadBalancer;
+import io.strategybench.lb.LoadBalancerStage;
+import io.strategybench.server.ServerConfig;
+import io.strategybench.server.TargetServer;
+import io.strategybench.server.Upstream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A target server on a free loopback port for a test, and an HTTP/1.1 client for it. */
+public final class TestTarget implements AutoCloseable {
+  public static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final TargetServer server;
+
+  private TestTarget(TargetServer server) {
+    this.server = server;
+  }
+
+  /** Passive health: 3 failures eject for a minute; no active probes (tests turn them on when they need them). */
+  public static HealthPolicy health() {
+    return new HealthPolicy(3, TimeUnit.SECONDS.toNanos(60), true, 0, TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2);
+  }
+
+  public static TestTarget start(LoadBalancer strategy, List<BackendAddress> real, List<SimulatedBackendSpec> simulated,
+      HealthPolicy health, Upstream.Limits limits) throws InterruptedException {
+    LoadBalancerStage stage = new LoadBalancerStage(strategy, "test", real, simulated, health, limits, 1);
+    TargetServer server = new TargetServer(ServerConfig.defaults().withIoThreads(1), List.of(stage),
+        Map.of("family", "lb", "strategy", "test"));
+    return new TestTarget(server.start());
+  }
+
+  public static List<SimulatedBackendSpec> pool(int n, String serviceTime, String... faults) {
+    return SimulatedBackendSpec.pool(n, List.of(1), List.of(8), serviceTime, 64, 1024, List.of(faults));
+  }
+
+  public TargetServer server() {
+    return server;
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> post(String path) throws IOException, InterruptedException {
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
