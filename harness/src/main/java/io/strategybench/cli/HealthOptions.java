@@ -15,7 +15,7 @@ final class HealthOptions {
 
   @Option(names = "--fail-on-5xx", negatable = true, defaultValue = "true",
       description = "Count 5xx responses as failures for passive health (--no-fail-on-5xx counts only"
-          + " connection errors and timeouts).")
+          + " connection errors and timeouts). Default: ${DEFAULT-VALUE}")
   boolean failOn5xx = true;
 
   @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,

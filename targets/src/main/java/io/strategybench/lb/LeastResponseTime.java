@@ -49,10 +49,9 @@ public final class LeastResponseTime implements LoadBalancer {
     if (n == 0) {
       return null;
     }
-    long now = context.clock().nanoTime();
     int start = Math.floorMod(rotation.getAndIncrement(), n);
     Backend best = null;
-    double bestLatency = Double.MAX_VALUE;
+    double bestLatency = Double.POSITIVE_INFINITY;
     int bestInFlight = Integer.MAX_VALUE;
     for (int i = 0; i < n; i++) {
       int index = (start + i) % n;
@@ -60,9 +59,10 @@ public final class LeastResponseTime implements LoadBalancer {
       if (!request.eligible(candidate)) {
         continue;
       }
-      double latency = s.state(index).read(now);
+      // Orders like the decayed averages without computing them (see DecayingAverage#logScore).
+      double latency = s.state(index).logScore();
       int inFlight = candidate.inFlight();
-      if (latency < bestLatency || (latency == bestLatency && inFlight < bestInFlight)) {
+      if (best == null || latency < bestLatency || (latency == bestLatency && inFlight < bestInFlight)) {
         best = candidate;
         bestLatency = latency;
         bestInFlight = inFlight;

@@ -58,8 +58,7 @@ public final class PeakEwma implements LoadBalancer {
       return null;
     }
     int second = eligibleIndex(s, (first + 1 + context.random().nextInt(n - 1)) % n, request);
-    long now = context.clock().nanoTime();
-    return cost(s, second, now) < cost(s, first, now) ? s.backends[second] : s.backends[first];
+    return cheaper(s, second, first) ? s.backends[second] : s.backends[first];
   }
 
   @Override
@@ -70,13 +69,32 @@ public final class PeakEwma implements LoadBalancer {
     }
   }
 
-  private static double cost(PerBackend<DecayingAverage> s, int index, long now) {
-    double latency = s.state(index).read(now);
-    int inFlight = s.backends[index].inFlight();
-    if (latency == 0 && inFlight != 0) {
-      return PENALTY + inFlight;
+  /**
+   * Whether backend {@code a} costs less than {@code b}. The cost {@code latency x (inFlight + 1)} is compared
+   * in log space ({@link DecayingAverage#logScore()} plus {@code ln(inFlight + 1)}), which orders like the
+   * decayed costs without an {@code exp} per pick. A backend with requests in flight and no latency measured
+   * yet costs {@link #PENALTY} plus its in-flight count, more than any measured one.
+   */
+  private static boolean cheaper(PerBackend<DecayingAverage> s, int a, int b) {
+    double scoreA = s.state(a).logScore();
+    double scoreB = s.state(b).logScore();
+    int inFlightA = s.backends[a].inFlight();
+    int inFlightB = s.backends[b].inFlight();
+    boolean penaltyA = scoreA == Double.NEGATIVE_INFINITY && inFlightA != 0;
+    boolean penaltyB = scoreB == Double.NEGATIVE_INFINITY && inFlightB != 0;
+    if (penaltyA || penaltyB) {
+      return penaltyA && penaltyB ? inFlightA < inFlightB : penaltyB;
     }
-    return latency * (inFlight + 1);
+    return scoreA + DecayingAverage.ln(inFlightA + 1) < scoreB + DecayingAverage.ln(inFlightB + 1);
+  }
+
+  /** The cost the comparison orders by, for tests and stats: decayed latency x (in flight + 1), or the penalty. */
+  double cost(Backend backend, long now) {
+    PerBackend<DecayingAverage> s = state;
+    DecayingAverage average = s.stateOf(backend);
+    double latency = average == null ? 0 : average.read(now);
+    int inFlight = backend.inFlight();
+    return latency == 0 && inFlight != 0 ? PENALTY + inFlight : latency * (inFlight + 1);
   }
 
   private static int eligibleIndex(PerBackend<DecayingAverage> s, int start, LbRequest request) {

@@ -93,6 +93,35 @@ class LatencyAwareStrategiesTest {
   }
 
   @Test
+  void peakEwmaComparesCostsInLogSpaceExactlyAsTheDecayedCostsOrder() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    for (int trial = 0; trial < 2_000; trial++) {
+      PeakEwma lb = new PeakEwma(new PeakEwma.Settings(), StrategyContext.seeded(clock, trial));
+      FakeBackend a = new FakeBackend("a", 1);
+      FakeBackend b = new FakeBackend("b", 1);
+      lb.setBackends(List.of(a, b));
+      if (random.nextInt(5) != 0) {
+        lb.onComplete(a, ms(1 + random.nextInt(100)), true);
+      }
+      clock.advance(ms(random.nextInt(20_000)));
+      if (random.nextInt(5) != 0) {
+        lb.onComplete(b, ms(1 + random.nextInt(100)), true);
+      }
+      clock.advance(ms(random.nextInt(20_000)));
+      a.inFlight = random.nextInt(50);
+      b.inFlight = random.nextInt(50);
+      double costA = lb.cost(a, clock.nanoTime());
+      double costB = lb.cost(b, clock.nanoTime());
+      if (Math.abs(costA - costB) <= 1e-6 * Math.max(costA, costB)) {
+        continue; // a tie: either answer is right
+      }
+      Backend expected = costA < costB ? a : b;
+      // With two backends both are always drawn: the pick must be the cheaper by the decayed cost.
+      assertThat(lb.pick(Requests.anonymous())).as("costs a=%s b=%s", costA, costB).isSameAs(expected);
+    }
+  }
+
+  @Test
   void stateOfABackendSurvivesATopologyChange() {
     PeakEwma lb = new PeakEwma(new PeakEwma.Settings(), StrategyContext.seeded(clock, 1));
     lb.setBackends(pool);

@@ -1,0 +1,147 @@
+package io.strategybench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strategybench.server.Json;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+class CliTest {
+
+  /** Every command and subcommand, depth first. */
+  private static List<CommandLine> commands(CommandLine root) {
+    List<CommandLine> all = new ArrayList<>();
+    all.add(root);
+    for (CommandLine sub : root.getSubcommands().values()) {
+      if (!sub.getCommandName().equals("help")) {
+        all.addAll(commands(sub));
+      }
+    }
+    return all;
+  }
+
+  @Test
+  void everyOptionOfEveryCommandIsExplainedWithItsDefault() {
+    for (CommandLine command : commands(Bench.newCommandLine())) {
+      CommandSpec spec = command.getCommandSpec();
+      String usage = command.getUsageMessage(CommandLine.Help.Ansi.OFF);
+      assertThat(spec.usageMessage().header()).as("header of %s", spec.qualifiedName()).isNotEmpty();
+      for (OptionSpec option : spec.options()) {
+        if (option.usageHelp() || option.versionHelp()) {
+          continue;
+        }
+        assertThat(String.join(" ", option.description())).as("%s %s", spec.qualifiedName(), option.longestName())
+            .isNotBlank();
+        String shown = option.negatable() ? "--[no-]" + option.longestName().substring(2) : option.longestName();
+        assertThat(usage).as("%s shows %s", spec.qualifiedName(), option.longestName()).contains(shown);
+        String defaultValue = option.defaultValue();
+        if (defaultValue != null) {
+          assertThat(usage).as("%s shows the default of %s", spec.qualifiedName(), option.longestName())
+              .contains("Default: " + defaultValue);
+        }
+      }
+    }
+  }
+
+  @Test
+  void helpWorksForEveryCommand() {
+    for (String[] args : new String[][] {{"--help"}, {"list", "--help"}, {"serve", "--help"}, {"simulate", "lb", "--help"},
+        {"micro", "lb", "--help"}, {"run", "--help"}}) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.status()).as(String.join(" ", args)).isZero();
+      assertThat(run.out()).contains("Usage:");
+    }
+  }
+
+  @Test
+  void listShowsTheLoadBalancingFamilyWithItsTenStrategies() throws Exception {
+    CliRun text = CliRun.of("--plugins-dir", "/nonexistent", "list");
+    assertThat(text.status()).isZero();
+    assertThat(text.out()).contains("lb (Load balancing)").contains("peak-ewma").contains("--param decay-millis=10000");
+    CliRun json = CliRun.of("--plugins-dir", "/nonexistent", "list", "--json");
+    JsonNode doc = Json.MAPPER.readTree(json.out());
+    assertThat(doc.get("families")).hasSize(1);
+    JsonNode lb = doc.get("families").get(0);
+    assertThat(lb.get("family").asText()).isEqualTo("lb");
+    assertThat(lb.get("strategies")).hasSize(10);
+    assertThat(lb.get("strategies").get(0).get("plugin").asBoolean()).isFalse();
+  }
+
+  @Test
+  void anUnknownFamilyExitsWithStatus2AndListsTheValidNames() {
+    for (String[] args : new String[][] {{"list", "--family", "cache"}, {"serve", "--family", "cache"},
+        {"simulate", "cache"}, {"micro", "cache"}}) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.err()).as(String.join(" ", args)).contains("unknown family 'cache'").contains("valid").contains("lb");
+    }
+  }
+
+  @Test
+  void anUnknownStrategyExitsWithStatus2AndListsTheValidNames() {
+    for (String[] args : new String[][] {{"simulate", "lb", "--strategy", "fastest"}, {"serve", "--strategy", "fastest"},
+        {"run", "quick", "--strategies", "fastest"}}) {
+      CliRun run = CliRun.of(args);
+      assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.err()).contains("unknown lb strategy 'fastest'").contains("round-robin, sticky-round-robin");
+    }
+    CliRun suite = CliRun.of("run", "slow");
+    assertThat(suite.status()).isEqualTo(2);
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: lb, quick");
+  }
+
+  @Test
+  void anInvalidParameterNamesTheParameterAndItsRange() {
+    CliRun run = CliRun.of("simulate", "lb", "--strategy", "peak-ewma", "-p", "decay-millis=0");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("parameter 'decay-millis' of lb strategy 'peak-ewma' must be in 1..600000, got 0");
+    CliRun unknown = CliRun.of("simulate", "lb", "--strategy", "round-robin", "-p", "decay-millis=5");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).contains("none of the chosen strategies has a parameter 'decay-millis'");
+    CliRun port = CliRun.of("serve", "--port", "70000", "--simulated", "1");
+    assertThat(port.status()).isEqualTo(2);
+    assertThat(port.err()).contains("port must be 0..65535");
+    CliRun duration = CliRun.of("simulate", "lb", "--duration", "ten");
+    assertThat(duration.status()).isEqualTo(2);
+    assertThat(duration.err()).contains("'ten' is not a duration");
+    CliRun fault = CliRun.of("simulate", "lb", "--sim-fault", "b9@1s:slow=2");
+    assertThat(fault.status()).isEqualTo(2);
+    assertThat(fault.err()).contains("the simulated backends are b1..b4");
+  }
+
+  @Test
+  void serveSaysWhenItsPortIsInUse() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CliRun run = CliRun.of("serve", "--port", String.valueOf(taken.getLocalPort()), "--simulated", "1");
+      assertThat(run.status()).isEqualTo(1);
+      assertThat(run.err()).contains("127.0.0.1:" + taken.getLocalPort()).contains("already in use");
+    }
+  }
+
+  @Test
+  void serveNeedsABackend() {
+    CliRun run = CliRun.of("serve", "--port", "0");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("needs at least one backend").contains("--backend HOST:PORT").contains("--simulated N");
+  }
+
+  @Test
+  void simulateIsDeterministicForASeedByteForByte() {
+    String[] args = {"simulate", "lb", "--duration", "5s", "--sim-fault", "b2@2s:refuse", "--seed", "7", "--json"};
+    CliRun first = CliRun.of(args);
+    CliRun second = CliRun.of(args);
+    assertThat(first.status()).isZero();
+    assertThat(first.out()).isEqualTo(second.out());
+    CliRun otherSeed = CliRun.of("simulate", "lb", "--duration", "5s", "--sim-fault", "b2@2s:refuse", "--seed", "8", "--json");
+    assertThat(otherSeed.out()).isNotEqualTo(first.out());
+    CliRun table = CliRun.of("simulate", "lb", "--duration", "5s", "--seed", "7");
+    assertThat(table.out()).contains("strategy").contains("weighted-round-robin").contains("b1 ");
+  }
+}
