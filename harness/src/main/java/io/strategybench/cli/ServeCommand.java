@@ -99,6 +99,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
 
+  @Option(names = "--allocator", paramLabel = "KIND", defaultValue = "pooled",
+      description = "Netty buffer allocator: pooled (arenas, fastest here) or adaptive (Netty 4.2's default).")
+  String allocator;
+
+  @Option(names = "--leak-detection", paramLabel = "LEVEL", defaultValue = "disabled",
+      description = "Netty buffer leak detection: disabled, simple, advanced or paranoid. Sampling costs time per"
+          + " request, so a benchmark target runs without it; -Dio.netty.leakDetection.level overrides this.")
+  String leakDetection;
+
   @Option(names = "--port-file", paramLabel = "FILE",
       description = "Write the port listened on to this file once ready (for --port 0).")
   Path portFile;
@@ -106,6 +115,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--hlog", paramLabel = "FILE",
       description = "Write server latency as an HdrHistogram log (one interval a second) to this file.")
   Path hlog;
+
+  private static io.netty.util.ResourceLeakDetector.Level leakLevel(String name) {
+    try {
+      return io.netty.util.ResourceLeakDetector.Level.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--leak-detection must be disabled, simple, advanced or paranoid, got '"
+          + name + "'");
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -121,7 +139,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
     ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
-        "SESSIONID", addForwardedFor);
+        "SESSIONID", addForwardedFor, allocator);
+    if (System.getProperty("io.netty.leakDetection.level") == null
+        && System.getProperty("io.netty.leakDetectionLevel") == null) {
+      io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
+    }
     Upstream.Limits limits = new Upstream.Limits(
         (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
         maxConnections, Math.min(1024, maxConnections));

@@ -193,9 +193,9 @@ public final class SimulatedBackend implements Closeable {
     }
     Channel server = serverChannel;
     if (server != null) {
-      server.close().syncUninterruptibly();
+      server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    connections.close().awaitUninterruptibly();
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   private void bind(int wanted) throws InterruptedException {

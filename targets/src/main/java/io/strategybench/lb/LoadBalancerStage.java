@@ -61,6 +61,7 @@ public final class LoadBalancerStage implements Stage {
   private final LongAdder strategyErrors = new LongAdder();
 
   private Transport transport;
+  private io.netty.buffer.ByteBufAllocator allocator;
   private EventLoopGroup ioGroup;
   private EventLoopGroup simulatedGroup;
   private ScheduledFuture<?> prober;
@@ -93,6 +94,7 @@ public final class LoadBalancerStage implements Stage {
   @Override
   public void start(StageContext context) {
     this.transport = context.transport();
+    this.allocator = context.allocator();
     this.ioGroup = context.ioGroup();
     synchronized (topology) {
       for (BackendAddress address : realBackends) {
@@ -422,7 +424,7 @@ public final class LoadBalancerStage implements Stage {
       throw new IllegalArgumentException("backend " + address.name() + ": cannot resolve host '" + address.host() + "'");
     }
     ProxiedBackend backend = new ProxiedBackend(address.name(), address.weight(), health,
-        new Upstream(socket, transport, limits), null);
+        new Upstream(socket, transport, limits, allocator), null);
     backends.add(backend);
     return backend;
   }
@@ -440,7 +442,7 @@ public final class LoadBalancerStage implements Stage {
     }
     simulatedCount++;
     ProxiedBackend backend = new ProxiedBackend(spec.name(), spec.weight(), health,
-        new Upstream(sim.address(), transport, limits), sim);
+        new Upstream(sim.address(), transport, limits, allocator), sim);
     backends.add(backend);
     return backend;
   }
@@ -530,7 +532,7 @@ public final class LoadBalancerStage implements Stage {
       }
     }
     if (simulatedGroup != null) {
-      simulatedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      simulatedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
   }
 }

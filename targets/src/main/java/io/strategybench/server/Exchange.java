@@ -93,6 +93,11 @@ public final class Exchange implements LbRequest {
     return ctx.channel().eventLoop();
   }
 
+  /** Whether the client's connection stays open after this exchange. */
+  public boolean keepAlive() {
+    return keepAlive;
+  }
+
   /** When the request was decoded, by {@link System#nanoTime()}. */
   public long startNanos() {
     return startNanos;
@@ -216,8 +221,50 @@ public final class Exchange implements LbRequest {
       return;
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
+    if (request.method() == io.netty.handler.codec.http.HttpMethod.HEAD) {
+      response = response.replace(Unpooled.EMPTY_BUFFER); // the length of what GET would return, no body
+    }
     sendHead(response);
-    finish(response, response.content().readableBytes());
+    finish(response, response.content().readableBytes(), System.nanoTime(), !keepAlive);
+  }
+
+  /**
+   * Relays the head of an upstream response as bytes, already rewritten for this client; takes ownership.
+   * It goes to the socket past the response encoder: the proxy does not decode and encode what it relays.
+   */
+  public void sendRawHead(ByteBuf head, int status) {
+    if (done) {
+      head.release();
+      return;
+    }
+    headSent = true;
+    this.status = status;
+    rawWrite(head);
+  }
+
+  /** Relays body bytes of an upstream response as they came; takes ownership. */
+  public void sendRawContent(ByteBuf bytes) {
+    if (done) {
+      bytes.release();
+      return;
+    }
+    stats.bytesOut(bytes.readableBytes());
+    rawWrite(bytes);
+  }
+
+  /** Ends a relayed response at {@code nowNanos}; the client connection closes after it if {@code close}. */
+  public void endRaw(boolean close, long nowNanos) {
+    if (done) {
+      return;
+    }
+    finish(Unpooled.EMPTY_BUFFER, 0, nowNanos, close || !keepAlive);
+  }
+
+  private void rawWrite(ByteBuf bytes) {
+    owner.rawContext().write(bytes, ctx.voidPromise());
+    if (!ctx.channel().isWritable() && upstream != null) {
+      upstream.config().setAutoRead(false);
+    }
   }
 
   /** Relays the head of an upstream response; takes ownership of it. */
@@ -261,7 +308,7 @@ public final class Exchange implements LbRequest {
       last.release();
       return;
     }
-    finish(last, last.content().readableBytes());
+    finish(last, last.content().readableBytes(), System.nanoTime(), !keepAlive);
   }
 
   /** Flushes what was relayed so far to the client. */
@@ -316,18 +363,18 @@ public final class Exchange implements LbRequest {
     }
   }
 
-  private void finish(Object last, int lastBytes) {
+  private void finish(Object last, int lastBytes, long nowNanos, boolean close) {
     done = true;
     if (!admin) {
       stats.bytesOut(lastBytes);
-      stats.responded(status, System.nanoTime() - startNanos);
+      stats.responded(status, nowNanos - startNanos);
     }
     Channel up = upstream;
     if (up != null && !up.config().isAutoRead()) {
       up.config().setAutoRead(true);
     }
     release();
-    if (keepAlive) {
+    if (!close) {
       ctx.writeAndFlush(last, ctx.voidPromise());
       owner.exchangeDone(this, false);
     } else {

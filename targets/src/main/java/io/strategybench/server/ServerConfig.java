@@ -12,9 +12,11 @@ package io.strategybench.server;
  * @param sessionHeader request header carrying a session id
  * @param sessionCookie cookie carrying a session id when the header is absent
  * @param addForwardedFor whether requests sent upstream get the client's address in X-Forwarded-For
+ * @param allocatorName {@code pooled} (Netty's pooled arena allocator) or {@code adaptive} (Netty 4.2's default)
  */
 public record ServerConfig(String host, int port, int ioThreads, String transport, int maxRequestBytes,
-    int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor) {
+    int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor,
+    String allocatorName) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -29,21 +31,34 @@ public record ServerConfig(String host, int port, int ioThreads, String transpor
     if (idleTimeoutSeconds < 1) {
       throw new IllegalArgumentException("idle timeout must be at least 1 second");
     }
+    if (!allocatorName.equals("pooled") && !allocatorName.equals("adaptive")) {
+      throw new IllegalArgumentException("allocator must be pooled or adaptive, got '" + allocatorName + "'");
+    }
+  }
+
+  /** The buffer allocator named by {@code allocatorName}. */
+  public io.netty.buffer.ByteBufAllocator allocator() {
+    return allocatorName.equals("pooled") ? io.netty.buffer.PooledByteBufAllocator.DEFAULT : Adaptive.INSTANCE;
+  }
+
+  /** One adaptive allocator, made when first asked for. */
+  private static final class Adaptive {
+    static final io.netty.buffer.ByteBufAllocator INSTANCE = new io.netty.buffer.AdaptiveByteBufAllocator();
   }
 
   /** Loopback, a free port, one I/O thread per core, 1 MiB requests, 60 s idle. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), "auto", 1024 * 1024,
-        60, "X-Session", "SESSIONID", false);
+        60, "X-Session", "SESSIONID", false, "pooled");
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName);
   }
 
   public ServerConfig withIoThreads(int threads) {
     return new ServerConfig(host, port, threads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName);
   }
 }

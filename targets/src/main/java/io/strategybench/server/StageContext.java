@@ -1,5 +1,6 @@
 package io.strategybench.server;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 
 /**
@@ -7,5 +8,6 @@ import io.netty.channel.EventLoopGroup;
  *
  * @param ioGroup the server's I/O threads; connections a stage opens run on the client's loop from it
  * @param transport the socket transport in use
+ * @param allocator the buffer allocator of the server's connections, for the connections a stage opens
  */
-public record StageContext(EventLoopGroup ioGroup, Transport transport) {}
+public record StageContext(EventLoopGroup ioGroup, Transport transport, ByteBufAllocator allocator) {}

@@ -67,7 +67,7 @@ public final class TargetServer implements AutoCloseable {
   public TargetServer start() throws InterruptedException {
     transport = Transport.choose(config.transport());
     group = transport.newGroup(config.ioThreads(), "target-io");
-    StageContext context = new StageContext(group, transport);
+    StageContext context = new StageContext(group, transport, config.allocator());
     for (Stage stage : stages) {
       stage.start(context);
     }
@@ -77,6 +77,7 @@ public final class TargetServer implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.ALLOCATOR, config.allocator())
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
         .childHandler(new TargetServerInitializer(this));
     try {
@@ -196,11 +197,12 @@ public final class TargetServer implements AutoCloseable {
         log.warn("stage {} did not close cleanly", stage.name(), e);
       }
     }
+    // Bounded waits: a shutdown never hangs on a stuck event loop.
     if (channel != null) {
-      channel.close().syncUninterruptibly();
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     stats.fold();
     synchronized (hlogLock) {

@@ -40,9 +40,17 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
     this.server = server;
   }
 
+  private ChannelHandlerContext rawContext;
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.rawContext = ctx.pipeline().context(TargetServerInitializer.ENCODER);
+  }
+
+  /** Writes from here skip the response encoder: for response bytes relayed as they came. */
+  ChannelHandlerContext rawContext() {
+    return rawContext;
   }
 
   @Override

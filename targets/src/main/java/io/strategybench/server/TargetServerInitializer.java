@@ -3,13 +3,15 @@ package io.strategybench.server;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /** The client connection pipeline, and nothing else: codec, bounded aggregation, idle timeout, behaviour. */
 final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
+  static final String ENCODER = "encoder";
+
   private final TargetServer server;
 
   TargetServerInitializer(TargetServer server) {
@@ -20,10 +22,14 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel ch) {
     ServerConfig config = server.config();
     ChannelPipeline p = ch.pipeline();
-    p.addLast("codec", new HttpServerCodec());
+    // Decoder and encoder apart (not HttpServerCodec): relayed response bytes are written from the
+    // encoder's context, around it, and the codec's queue of request methods would then never drain.
+    p.addLast("decoder", new HttpRequestDecoder());
+    p.addLast(ENCODER, new HttpResponseEncoder());
     // Bounded: a body larger than this gets 413 instead of growing a buffer.
-    p.addLast("aggregator", new HttpObjectAggregator(config.maxRequestBytes()));
-    p.addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutSeconds(), TimeUnit.SECONDS));
+    p.addLast("assembler", new RequestAssembler(config.maxRequestBytes()));
+    // Reader idle only: an all-idle or writer-idle timer would wrap every write promise with a listener.
+    p.addLast("idle", new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
     p.addLast("handler", new TargetServerHandler(server));
   }
 }

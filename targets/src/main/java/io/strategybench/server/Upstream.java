@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -63,13 +64,16 @@ public final class Upstream implements AutoCloseable {
   private final InetSocketAddress address;
   private final Transport transport;
   private final Limits limits;
+  private final io.netty.buffer.ByteBufAllocator allocator;
   private final Map<EventLoop, Pool> pools = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  public Upstream(InetSocketAddress address, Transport transport, Limits limits) {
+  public Upstream(InetSocketAddress address, Transport transport, Limits limits,
+      io.netty.buffer.ByteBufAllocator allocator) {
     this.address = address;
     this.transport = transport;
     this.limits = limits;
+    this.allocator = allocator;
   }
 
   public InetSocketAddress address() {
@@ -174,13 +178,78 @@ public final class Upstream implements AutoCloseable {
           .channel(transport.socketChannel())
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, limits.connectTimeoutMillis())
           .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.ALLOCATOR, allocator)
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              ch.pipeline().addLast("codec", new HttpClientCodec());
+              // Requests are encoded by Netty; responses are relayed as bytes, their framing parsed by the relay.
+              ch.pipeline().addLast("encoder", new HttpRequestEncoder());
               ch.pipeline().addLast("relay", new UpstreamHandler(Pool.this));
             }
           });
+      long timeout = limits.responseTimeoutNanos();
+      this.sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeout / 8, TimeUnit.MILLISECONDS.toNanos(100)));
+    }
+
+    private final long sweepNanos;
+    private UpstreamHandler busyFirst;
+    private UpstreamHandler busyLast;
+    private io.netty.util.concurrent.ScheduledFuture<?> sweeper;
+
+    /**
+     * Adds a connection with a request in flight to the busy list. Requests of one upstream share one
+     * timeout, so the list is in deadline order and a sweep a few times per timeout finds the late ones at
+     * its head: a response timeout costs no scheduled task per request.
+     */
+    void track(UpstreamHandler handler) {
+      if (handler.busy) {
+        untrack(handler);
+      }
+      handler.busy = true;
+      handler.previousBusy = busyLast;
+      handler.nextBusy = null;
+      if (busyLast == null) {
+        busyFirst = handler;
+      } else {
+        busyLast.nextBusy = handler;
+      }
+      busyLast = handler;
+      if (sweeper == null) {
+        sweeper = loop.scheduleAtFixedRate(this::sweep, sweepNanos, sweepNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    void untrack(UpstreamHandler handler) {
+      if (!handler.busy) {
+        return;
+      }
+      handler.busy = false;
+      if (handler.previousBusy == null) {
+        busyFirst = handler.nextBusy;
+      } else {
+        handler.previousBusy.nextBusy = handler.nextBusy;
+      }
+      if (handler.nextBusy == null) {
+        busyLast = handler.previousBusy;
+      } else {
+        handler.nextBusy.previousBusy = handler.previousBusy;
+      }
+      handler.previousBusy = null;
+      handler.nextBusy = null;
+      if (busyFirst == null && sweeper != null) {
+        sweeper.cancel(false);
+        sweeper = null;
+      }
+    }
+
+    private void sweep() {
+      long now = System.nanoTime();
+      UpstreamHandler handler = busyFirst;
+      while (handler != null && handler.deadline - now <= 0) {
+        UpstreamHandler next = handler.nextBusy;
+        handler.timedOut();
+        handler = next;
+      }
     }
 
     void send(Exchange exchange, UpstreamListener listener, boolean mayRetryStale) {
@@ -239,6 +308,10 @@ public final class Upstream implements AutoCloseable {
     }
 
     void closeAll() {
+      if (sweeper != null) {
+        sweeper.cancel(false);
+        sweeper = null;
+      }
       Channel channel;
       while ((channel = idle.poll()) != null) {
         channel.close();

@@ -1,36 +1,38 @@
 package io.strategybench.server;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One upstream connection: sends one request at a time and relays its response, piece by piece, into the
- * exchange, flushing the client once per read batch. It stops reading the upstream while the client cannot
- * take more (backpressure instead of buffering). When the response is complete the connection goes back
- * to its pool, unless either side asked to close.
+ * One upstream connection: sends one request at a time (encoded by Netty's {@code HttpRequestEncoder}) and
+ * relays the response's bytes into the exchange as they arrive, with only its framing parsed
+ * ({@link ResponseFramer}); the client is flushed once per read batch. Reading the upstream pauses while
+ * the client cannot take more (backpressure instead of buffering). When the response is complete the
+ * connection goes back to its pool, unless either side asked to close or the upstream sent more than it was
+ * asked for.
  */
-final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+final class UpstreamHandler extends ChannelInboundHandlerAdapter implements ResponseFramer.Sink {
   private final Upstream.Pool pool;
   private Channel channel;
+  private ResponseFramer framer;
   private Exchange exchange;
   private UpstreamListener listener;
   private long sentAt;
-  private ScheduledFuture<?> timeout;
-  private boolean headReceived;
-  private boolean skipping;
-  private boolean reusable;
   private boolean mayRetryStale;
-  private int status;
+  private boolean ended;
+  private boolean endReusable;
+
+  /** Deadline of the request in flight, and its neighbours in the pool's list of busy connections. */
+  long deadline;
+  UpstreamHandler previousBusy;
+  UpstreamHandler nextBusy;
+  boolean busy;
 
   UpstreamHandler(Upstream.Pool pool) {
     this.pool = pool;
@@ -38,7 +40,13 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    this.channel = ctx.channel();
+    channel = ctx.channel();
+    framer = new ResponseFramer(ctx.alloc());
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    framer.release();
   }
 
   /** Sends the exchange's request on this connection. On the pool's loop. */
@@ -52,68 +60,54 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     this.exchange = exchange;
     this.listener = listener;
     this.mayRetryStale = mayRetryStale;
-    this.headReceived = false;
-    this.skipping = false;
-    this.status = 0;
-    this.sentAt = System.nanoTime();
+    this.ended = false;
     FullHttpRequest request = exchange.upstreamRequest();
-    reusable = HttpUtil.isKeepAlive(request);
+    framer.expect(request.method() == HttpMethod.HEAD, exchange.keepAlive());
     exchange.upstream(channel);
     channel.config().setAutoRead(true);
+    sentAt = System.nanoTime();
+    deadline = sentAt + pool.responseTimeoutNanos();
+    pool.track(this);
     channel.writeAndFlush(request, channel.voidPromise());
-    timeout = channel.eventLoop().schedule(this::timedOut, pool.responseTimeoutNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Exchange ex = exchange;
-    if (ex == null) {
-      // Nothing was asked: an upstream that talks out of turn cannot be trusted with the next request.
+    if (!(msg instanceof ByteBuf in)) {
       ReferenceCountUtil.release(msg);
-      ctx.close();
       return;
     }
-    if (msg instanceof HttpResponse head) {
-      if (!head.decoderResult().isSuccess()) {
-        ReferenceCountUtil.release(msg);
-        fail(Upstream.Failure.BAD_RESPONSE, "malformed response: " + head.decoderResult().cause());
+    try {
+      if (exchange == null) {
+        // Nothing was asked: an upstream that talks out of turn cannot be trusted with the next request.
+        ctx.close();
         return;
       }
-      int code = head.status().code();
-      if (code >= 100 && code < 200) {
-        skipping = true; // an interim response; the real one follows
-        ReferenceCountUtil.release(msg);
-        return;
+      framer.feed(in, this);
+      if (ended) {
+        complete(endReusable && !in.isReadable());
       }
-      headReceived = true;
-      status = code;
-      reusable &= HttpUtil.isKeepAlive(head);
-      ex.sendHead(head);
-      if (!(msg instanceof HttpContent)) {
-        return;
-      }
+    } catch (ResponseFramer.BadResponse e) {
+      fail(Upstream.Failure.BAD_RESPONSE, "malformed response from " + pool.address() + ": " + e.getMessage());
+    } finally {
+      in.release();
     }
-    if (msg instanceof HttpContent content) {
-      if (skipping) {
-        content.release();
-        if (content instanceof LastHttpContent) {
-          skipping = false;
-        }
-        return;
-      }
-      if (!content.decoderResult().isSuccess()) {
-        content.release();
-        fail(Upstream.Failure.BAD_RESPONSE, "malformed response body: " + content.decoderResult().cause());
-        return;
-      }
-      if (content instanceof LastHttpContent last) {
-        complete(last);
-      } else {
-        ex.sendContent(content);
-      }
-      return;
-    }
-    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void head(int status, ByteBuf clientHead) {
+    exchange.sendRawHead(clientHead, status);
+  }
+
+  @Override
+  public void body(ByteBuf bytes) {
+    exchange.sendRawContent(bytes);
+  }
+
+  @Override
+  public void end(boolean reusable) {
+    ended = true;
+    endReusable = reusable;
   }
 
   @Override
@@ -128,7 +122,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     if (exchange == null) {
       return;
     }
-    if (!headReceived && mayRetryStale && isIdempotent(exchange)) {
+    try {
+      framer.closed(this);
+      if (ended) {
+        complete(false); // a body that ran until the upstream closed
+        return;
+      }
+    } catch (ResponseFramer.BadResponse e) {
+      // handled below
+    }
+    if (framer.nothingReceived() && mayRetryStale && isIdempotent(exchange)) {
       // A pooled connection the upstream had already closed: try once more on a fresh one.
       Exchange ex = exchange;
       UpstreamListener l = listener;
@@ -137,7 +140,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     fail(Upstream.Failure.RESET, "upstream " + pool.address() + " closed the connection"
-        + (headReceived ? " in the middle of the response" : " before answering"));
+        + (framer.headSent() ? " in the middle of the response" : " before answering"));
   }
 
   @Override
@@ -145,23 +148,24 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private void complete(LastHttpContent last) {
-    Exchange ex = exchange;
-    UpstreamListener l = listener;
-    long latency = System.nanoTime() - sentAt;
-    int code = status;
-    detach();
-    pool.release(channel, reusable);
-    ex.sendLast(last);
-    l.completed(code, latency);
+  /** Called by the pool's sweep once the deadline has passed. */
+  void timedOut() {
+    if (exchange != null) {
+      fail(Upstream.Failure.TIMEOUT, "upstream " + pool.address() + " did not answer within "
+          + TimeUnit.NANOSECONDS.toMillis(pool.responseTimeoutNanos()) + " ms");
+    }
   }
 
-  private void timedOut() {
-    if (exchange == null) {
-      return;
-    }
-    fail(Upstream.Failure.TIMEOUT, "upstream " + pool.address() + " did not answer within "
-        + TimeUnit.NANOSECONDS.toMillis(pool.responseTimeoutNanos()) + " ms");
+  private void complete(boolean reusable) {
+    Exchange ex = exchange;
+    UpstreamListener l = listener;
+    long now = System.nanoTime();
+    int status = framer.status();
+    boolean closeClient = framer.closesClient();
+    detach();
+    pool.release(channel, reusable);
+    ex.endRaw(closeClient, now);
+    l.completed(status, now - sentAt);
   }
 
   private void fail(Upstream.Failure failure, String detail) {
@@ -177,10 +181,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void detach() {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
-    }
+    pool.untrack(this);
     if (exchange != null) {
       exchange.upstream(null);
     }

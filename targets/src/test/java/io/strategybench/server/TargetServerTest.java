@@ -217,6 +217,98 @@ class TargetServerTest {
     assertThat(after).isEqualTo(30);
   }
 
+  @Test
+  void relaysChunkedAndCloseDelimitedResponsesOfARealBackendByteForByte() throws Exception {
+    List<String> responses = List.of(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Kind: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        "HTTP/1.0 200 OK\r\nX-Kind: until-close\r\n\r\nuntil the end");
+    try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        for (String response : responses) {
+          try (Socket s = backend.accept()) {
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+              head.append((char) in.read());
+            }
+            // Dribble the response out in small pieces, so framing has to span reads.
+            byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
+            for (int i = 0; i < bytes.length; i += 7) {
+              s.getOutputStream().write(bytes, i, Math.min(7, bytes.length - i));
+              s.getOutputStream().flush();
+              Thread.sleep(2);
+            }
+            if (!response.contains("chunked")) {
+              s.shutdownOutput();
+            } else {
+              in.read(); // the proxy keeps the connection; wait for it to go
+            }
+          } catch (Exception e) {
+            return;
+          }
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      target = TestTarget.start(new RoundRobin(),
+          List.of(new io.strategybench.lb.BackendAddress("127.0.0.1", backend.getLocalPort(), 1)), List.of(),
+          TestTarget.health(), Upstream.Limits.defaults());
+      HttpResponse<String> chunked = target.get("/one");
+      assertThat(chunked.statusCode()).isEqualTo(200);
+      assertThat(chunked.body()).isEqualTo("hello world");
+      assertThat(chunked.headers().firstValue("x-kind")).hasValue("chunked");
+      target.server().close(); // frees the pooled connection, so the next request opens a new one
+      target = TestTarget.start(new RoundRobin(),
+          List.of(new io.strategybench.lb.BackendAddress("127.0.0.1", backend.getLocalPort(), 1)), List.of(),
+          TestTarget.health(), Upstream.Limits.defaults());
+      // The body ends when the proxy closes the client connection; if it never did, this would hang until
+      // the idle timeout, so the wait is bounded (a hang, not a speed, is what fails here).
+      HttpResponse<String> untilClose = TestTarget.CLIENT.sendAsync(HttpRequest.newBuilder(target.uri("/two")).build(),
+          HttpResponse.BodyHandlers.ofString()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(untilClose.statusCode()).isEqualTo(200);
+      assertThat(untilClose.body()).isEqualTo("until the end");
+      assertThat(untilClose.headers().firstValue("connection")).hasValue("close");
+    }
+  }
+
+  @Test
+  void aMalformedBackendResponseGets502() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        try (Socket s = backend.accept()) {
+          InputStream in = s.getInputStream();
+          StringBuilder head = new StringBuilder();
+          while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+          }
+          s.getOutputStream().write("SPDY/9 700 Nope\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          in.read();
+        } catch (Exception e) {
+          // test over
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      target = TestTarget.start(new RoundRobin(),
+          List.of(new io.strategybench.lb.BackendAddress("127.0.0.1", backend.getLocalPort(), 1)), List.of(),
+          TestTarget.health(), Upstream.Limits.defaults());
+      HttpResponse<String> response = target.get("/");
+      assertThat(response.statusCode()).isEqualTo(502);
+      assertThat(response.body()).contains("malformed response").contains("not an HTTP/1.x status line");
+    }
+  }
+
+  @Test
+  void aHeadRequestGetsHeadersWithoutABody() throws Exception {
+    start(new RoundRobin(), 1, "const:1ms");
+    HttpResponse<String> head = TestTarget.CLIENT.send(HttpRequest.newBuilder(target.uri("/"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("content-length")).hasValue("1024");
+    assertThat(target.get("/").body()).as("the connection is still in step").hasSize(1024);
+  }
+
   private JsonNode stats() throws Exception {
     return Json.MAPPER.readTree(target.get("/_/stats").body());
   }
