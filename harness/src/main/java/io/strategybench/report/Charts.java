@@ -63,6 +63,15 @@ public final class Charts {
    */
   public static Chart percentiles(String name, String title, Map<String, Histogram> series, String unit,
       double nanosPerUnit, int width, int height) {
+    return percentiles(name, title, series, unit, nanosPerUnit, width, height, false);
+  }
+
+  /**
+   * As above; with {@code logLatency} the latency axis is logarithmic too, so series that differ by orders of
+   * magnitude (a 3-second tail beside a 30-millisecond one) all stay readable.
+   */
+  public static Chart percentiles(String name, String title, Map<String, Histogram> series, String unit,
+      double nanosPerUnit, int width, int height, boolean logLatency) {
     XYSeriesCollection dataset = new XYSeriesCollection();
     for (Map.Entry<String, Histogram> entry : series.entrySet()) {
       XYSeries s = new XYSeries(entry.getKey(), false, true);
@@ -72,7 +81,7 @@ public final class Charts {
       }
       for (HistogramIterationValue v : h.percentiles(5)) {
         double p = Math.min(v.getPercentileLevelIteratedTo(), 99.9999);
-        s.add(100.0 / (100.0 - p), v.getValueIteratedTo() / nanosPerUnit);
+        s.add(100.0 / (100.0 - p), Math.max(v.getValueIteratedTo() / nanosPerUnit, 0.01));
       }
       dataset.addSeries(s);
     }
@@ -86,6 +95,15 @@ public final class Charts {
     x.setNumberFormatOverride(new PercentileFormat());
     x.setMinorTickMarksVisible(false);
     plot.setDomainAxis(x);
+    if (logLatency) {
+      LogAxis y = new LogAxis("latency (" + unit + ", log scale)");
+      y.setBase(10);
+      y.setSmallestValue(0.01);
+      y.setTickUnit(new NumberTickUnit(1)); // one tick a decade: 1, 10, 100, 1,000
+      y.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
+      y.setMinorTickMarksVisible(true);
+      plot.setRangeAxis(y);
+    }
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     plot.setRenderer(renderer);
     style(chart);

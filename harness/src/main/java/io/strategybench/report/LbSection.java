@@ -43,11 +43,12 @@ final class LbSection {
       html.append("<h3>Load: latency by percentile</h3>\n");
       if (!client.isEmpty()) {
         report.chart(Charts.percentiles("lb-load-client-latency", "Client latency by percentile (Gatling, load lens)",
-            client, "ms", 1e6, 620, 420));
+            client, "ms", 1e6, 600, 420, spread(client)));
       }
       if (!server.isEmpty()) {
         report.chart(Charts.percentiles("lb-load-server-latency",
-            "Server latency by percentile (target HdrHistogram, load lens)", server, "ms", 1e6, 620, 420));
+            "Server latency by percentile (target HdrHistogram, load lens)", server, "ms", 1e6, 600, 420,
+            spread(server)));
       }
       html.append("<h4>Per strategy: client and server latency</h4>\n<div class=\"grid\">\n");
       for (StrategyResults s : strategies) {
@@ -97,6 +98,18 @@ final class LbSection {
           micro, false, 620, 80 + 18 * strategies.size() * Math.max(1, micro.size())));
     }
     checksAndFiles();
+  }
+
+  /** Whether the series' 99th percentiles are more than ten times apart: then a log latency axis reads better. */
+  private static boolean spread(Map<String, Histogram> series) {
+    double low = Double.MAX_VALUE;
+    double high = 0;
+    for (Histogram h : series.values()) {
+      double p99 = h.getValueAtPercentile(99);
+      low = Math.min(low, Math.max(p99, 1));
+      high = Math.max(high, p99);
+    }
+    return high > 10 * low;
   }
 
   private List<Column> columns() {

@@ -48,8 +48,8 @@ public final class ReportWriter {
       html.append("<p class=\"lead\">").append(esc(results.description)).append("</p>\n");
     }
     html.append("<p class=\"meta\">status <b class=\"status-").append(esc(results.status)).append("\">")
-        .append(esc(results.status)).append("</b> · started ").append(esc(results.startedAt))
-        .append(results.finishedAt == null ? "" : " · finished " + esc(results.finishedAt))
+        .append(esc(results.status)).append("</b> · started ").append(esc(time(results.startedAt)))
+        .append(results.finishedAt == null ? "" : " · finished " + esc(time(results.finishedAt)))
         .append(String.format(Locale.ROOT, " · %.0f s", results.elapsedSeconds)).append("</p>\n");
     if (!RunResults.COMPLETE.equals(results.status)) {
       html.append("<p class=\"warn\">This run is ").append(esc(results.status))
@@ -166,6 +166,14 @@ public final class ReportWriter {
     return current instanceof Number n ? n.doubleValue() : null;
   }
 
+  /** An ISO timestamp to the second, for people: {@code 2026-11-25 15:33:20 UTC}. */
+  static String time(String iso) {
+    if (iso == null || iso.length() < 19) {
+      return iso;
+    }
+    return iso.substring(0, 10) + " " + iso.substring(11, 19) + (iso.endsWith("Z") ? " UTC" : "");
+  }
+
   static String esc(String text) {
     if (text == null) {
       return "";
@@ -218,8 +226,9 @@ public final class ReportWriter {
       h3{margin-top:1.8rem} .lead{font-size:1.05rem;color:#333} .meta{color:#555}
       .warn{background:#fff4e5;border-left:4px solid #ff7f0e;padding:.5rem .8rem}
       table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0}
-      th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .55rem;text-align:right;white-space:nowrap}
-      thead th{background:#f4f6f8;text-align:center;font-weight:600;cursor:help}
+      th,td{border-bottom:1px solid #e3e3e3;padding:.3rem .45rem;text-align:right;white-space:nowrap}
+      thead th{background:#f4f6f8;text-align:center;font-weight:600;cursor:help;white-space:normal;min-width:3.2rem}
+      table.summary{font-size:.8rem}
       tbody th{text-align:left;font-weight:600} td.best{background:#e6f4ea;font-weight:700}
       .pass{color:#2ca02c;font-weight:600} .fail{color:#d62728;font-weight:600}
       .status-complete{color:#2ca02c} .status-partial,.status-interrupted,.status-running{color:#d62728}
