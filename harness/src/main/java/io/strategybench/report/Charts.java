@@ -52,6 +52,21 @@ public final class Charts {
 
   private Charts() {}
 
+  /**
+   * Loads fonts and the 2D pipeline now. Java's graphics register a shutdown hook when first used, which is
+   * refused once the JVM is shutting down: a report written from an interrupted run's shutdown hook needs
+   * them loaded before.
+   */
+  public static void prepare() {
+    System.setProperty("java.awt.headless", "true");
+    // ImageIO's disk cache registers a shutdown hook for every stream; charts are small, keep them in memory.
+    javax.imageio.ImageIO.setUseCache(false);
+    JFreeChart chart = ChartFactory.createXYLineChart("", "", "", new XYSeriesCollection());
+    style(chart);
+    svg(new Chart("prepare", chart, 10, 10));
+    chart.createBufferedImage(10, 10);
+  }
+
   /** A chart ready to be written. */
   public record Chart(String name, JFreeChart chart, int width, int height) {}
 
@@ -191,6 +206,7 @@ public final class Charts {
 
   /** Writes {@code NAME.svg} and {@code NAME.png} into {@code folder}; returns the SVG element. */
   public static String write(Chart chart, Path folder) throws IOException {
+    javax.imageio.ImageIO.setUseCache(false);
     Files.createDirectories(folder);
     String svg = svg(chart);
     Files.writeString(folder.resolve(chart.name() + ".svg"),

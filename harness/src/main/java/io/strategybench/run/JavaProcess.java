@@ -8,8 +8,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the command line of a JVM that runs StrategyBench's own classes (same class path, same Java). */
+/**
+ * Starts JVMs that run StrategyBench's own classes (same class path, same Java), and stops whatever is still
+ * running when the harness itself is stopped: a forked target or Gatling never outlives an interrupted run.
+ */
 final class JavaProcess {
+  private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static volatile boolean stopping;
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping = true;
+      RUNNING.forEach(Process::destroy);
+    }, "stop-children"));
+  }
+
   private JavaProcess() {}
 
   static List<String> command(List<String> jvmArgs, String mainClass, List<String> args) {
@@ -25,11 +38,20 @@ final class JavaProcess {
   }
 
   static Process start(List<String> command, Path log) throws IOException {
+    if (stopping) {
+      throw new IOException("not starting " + command.get(command.size() - 1) + ": shutting down");
+    }
     Files.createDirectories(log.toAbsolutePath().getParent());
-    return new ProcessBuilder(command)
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
         .start();
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
+    if (stopping) {
+      process.destroy(); // shutdown began while it started
+    }
+    return process;
   }
 
   /** The last lines of a log, for error messages. */

@@ -55,6 +55,7 @@ public final class SuiteRunner {
   private final RunResults results = new RunResults();
   private final long startNanos = System.nanoTime();
   private volatile boolean finished;
+  private volatile boolean interrupted;
 
   /**
    * @param pluginArgs global {@code bench} arguments that make a forked target load the same plugins
@@ -80,12 +81,17 @@ public final class SuiteRunner {
     results.description = suite.description();
     results.startedAt = now();
     results.environment = Environment.capture(Path.of(System.getProperty("strategybench.home", ".")));
+    io.strategybench.report.Charts.prepare();
     Thread hook = new Thread(this::interrupted, "suite-interrupted");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       if (suite.lb() != null) {
         runLb(suite.lb());
       }
+    } catch (Interrupted e) {
+      return 1;
+    }
+    try {
       boolean failed = results.families.stream().flatMap(f -> f.strategies.stream()).anyMatch(s -> !s.errors.isEmpty());
       finish(failed ? RunResults.PARTIAL : RunResults.COMPLETE);
     } finally {
@@ -153,6 +159,7 @@ public final class SuiteRunner {
           plan.seed());
       int i = 0;
       for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        stopIfInterrupted();
         progress.step(String.format("lb simulate %s (%d/%d)", d.name(), ++i, chosen.size()), 0.3);
         StrategyResults s = family.strategy(d.name());
         try {
@@ -169,6 +176,7 @@ public final class SuiteRunner {
 
     if (wants("micro")) {
       for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        stopIfInterrupted();
         StrategyResults s = family.strategy(d.name());
         try {
           List<MicroLens.Score> scores = MicroLens.run(LoadBalancerBenchmark.class.getName(), List.of(d.name()),
@@ -193,6 +201,7 @@ public final class SuiteRunner {
     if (wants("load")) {
       int i = 0;
       for (StrategyDescriptor<LoadBalancer> d : chosen) {
+        stopIfInterrupted();
         progress.step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
         StrategyResults s = family.strategy(d.name());
         try {
@@ -331,7 +340,23 @@ public final class SuiteRunner {
 
   // ---- bookkeeping -------------------------------------------------------------------------------------------
 
+  /** Thrown to unwind the run once it has been interrupted; the shutdown hook has written what finished. */
+  private static final class Interrupted extends RuntimeException {
+    Interrupted() {
+      super("interrupted", null, false, false);
+    }
+  }
+
+  private void stopIfInterrupted() {
+    if (interrupted) {
+      throw new Interrupted();
+    }
+  }
+
   private void fail(StrategyResults s, String lens, Exception e) {
+    if (interrupted) {
+      return; // the step was cut short by the interruption, not failed
+    }
     String message = lens + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
     synchronized (results) {
       s.errors.add(message);
@@ -345,6 +370,9 @@ public final class SuiteRunner {
   }
 
   private void save() throws IOException {
+    if (interrupted) {
+      return; // the interruption writes the last version
+    }
     synchronized (results) {
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
       ResultsWriter.write(folder, results);
@@ -358,7 +386,8 @@ public final class SuiteRunner {
       }
       results.status = status;
       results.finishedAt = now();
-      save();
+      results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
+      ResultsWriter.write(folder, results);
       ReportWriter.write(folder, results);
       finished = true;
     }
@@ -369,12 +398,14 @@ public final class SuiteRunner {
     if (finished) {
       return;
     }
+    interrupted = true;
     try {
       finish(RunResults.INTERRUPTED);
       System.err.println("\ninterrupted: kept what finished in " + folder.resolve(ResultsWriter.FILE)
           + " and " + folder.resolve(ReportWriter.FILE));
     } catch (IOException | RuntimeException e) {
       System.err.println("\ninterrupted, and could not write the results: " + e);
+
     }
   }
 
