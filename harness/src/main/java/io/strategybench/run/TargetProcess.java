@@ -48,7 +48,7 @@ public final class TargetProcess implements AutoCloseable {
     args.add("serve");
     args.addAll(serveArgs);
     args.addAll(List.of("--port", "0", "--port-file", portFile.toString()));
-    List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC", "-Dio.netty.leakDetection.level=disabled");
+    List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-XX:+UseParallelGC");
     Process process = JavaProcess.start(JavaProcess.command(jvm, "io.strategybench.cli.Bench", args), log);
     long deadline = System.nanoTime() + timeout.toNanos();
     try {

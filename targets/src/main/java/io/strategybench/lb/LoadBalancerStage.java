@@ -138,7 +138,7 @@ public final class LoadBalancerStage implements Stage {
       }
       return;
     }
-    if (!(picked instanceof ProxiedBackend backend) || !backends.contains(backend)) {
+    if (!(picked instanceof ProxiedBackend backend) || backend.isRemoved()) {
       strategyErrors.increment();
       exchange.respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error: strategy '"
           + strategyName + "' picked '" + picked + "', which is not one of the backends it was given\n");
@@ -408,6 +408,7 @@ public final class LoadBalancerStage implements Stage {
         return AdminResponse.error(409, "cannot remove " + backend.name() + ": it is the last backend");
       }
       backends.remove(backend);
+      backend.markRemoved();
       publish();
     }
     backend.upstream().close();

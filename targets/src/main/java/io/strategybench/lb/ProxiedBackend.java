@@ -8,6 +8,7 @@ import io.strategybench.strategy.Clock;
 final class ProxiedBackend extends TrackedBackend {
   private final Upstream upstream;
   private final SimulatedBackend simulated;
+  private volatile boolean removed;
 
   ProxiedBackend(String name, int weight, HealthPolicy policy, Upstream upstream, SimulatedBackend simulated) {
     super(name, weight, policy, Clock.SYSTEM);
@@ -22,6 +23,15 @@ final class ProxiedBackend extends TrackedBackend {
   /** The in-process server behind it, or null for a real backend. */
   SimulatedBackend simulated() {
     return simulated;
+  }
+
+  /** Whether it has been removed from its stage; a strategy holding an old list may still return it. */
+  boolean isRemoved() {
+    return removed;
+  }
+
+  void markRemoved() {
+    removed = true;
   }
 
   String address() {

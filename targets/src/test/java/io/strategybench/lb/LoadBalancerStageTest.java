@@ -192,6 +192,33 @@ class LoadBalancerStageTest {
     assertThat(lb.get("stickiness").asDouble()).as("sessions cross clients here, so they move").isLessThan(1.0);
   }
 
+  @Test
+  void aStrategyThatReturnsARemovedBackendIsCaughtNotObeyed() throws Exception {
+    LoadBalancer stale = new LoadBalancer() {
+      private volatile Backend first;
+
+      @Override
+      public void setBackends(List<? extends Backend> backends) {
+        if (first == null) {
+          first = backends.get(0); // never forgets it: a bug a plugin could have
+        }
+      }
+
+      @Override
+      public Backend pick(LbRequest request) {
+        return first;
+      }
+    };
+    target = TestTarget.start(stale, List.of(), TestTarget.pool(2, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    assertThat(target.get("/").statusCode()).isEqualTo(200);
+    assertThat(target.delete("/_/backends/b1").statusCode()).isEqualTo(200);
+    HttpResponse<String> response = target.get("/");
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(response.body()).contains("picked 'b1', which is not one of the backends it was given");
+    assertThat(lbStats().get("strategyErrors").asLong()).isEqualTo(1);
+  }
+
   private boolean awaitState(String name, String state) throws Exception {
     for (int i = 0; i < 100; i++) {
       if (backend(name).get("state").asText().equals(state)) {

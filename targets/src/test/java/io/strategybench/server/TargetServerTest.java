@@ -227,10 +227,7 @@ class TargetServerTest {
         for (String response : responses) {
           try (Socket s = backend.accept()) {
             InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-              head.append((char) in.read());
-            }
+            readRequestHead(in);
             // Dribble the response out in small pieces, so framing has to span reads.
             byte[] bytes = response.getBytes(StandardCharsets.ISO_8859_1);
             for (int i = 0; i < bytes.length; i += 7) {
@@ -277,10 +274,7 @@ class TargetServerTest {
       Thread server = new Thread(() -> {
         try (Socket s = backend.accept()) {
           InputStream in = s.getInputStream();
-          StringBuilder head = new StringBuilder();
-          while (!head.toString().endsWith("\r\n\r\n")) {
-            head.append((char) in.read());
-          }
+          readRequestHead(in);
           s.getOutputStream().write("SPDY/9 700 Nope\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
           in.read();
         } catch (Exception e) {
@@ -307,6 +301,18 @@ class TargetServerTest {
     assertThat(head.body()).isEmpty();
     assertThat(head.headers().firstValue("content-length")).hasValue("1024");
     assertThat(target.get("/").body()).as("the connection is still in step").hasSize(1024);
+  }
+
+  /** Reads a request head off a raw backend socket. */
+  private static void readRequestHead(InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed before the request head ended");
+      }
+      head.append((char) c);
+    }
   }
 
   private JsonNode stats() throws Exception {
