@@ -53,7 +53,8 @@ public final class Bench implements Runnable {
   public static final int EXIT_CHECK_FAILED = 3;
 
   @Option(names = "--plugin", paramLabel = "PATH", scope = ScopeType.INHERIT,
-      description = "Load strategies from this plugin jar too (repeatable).")
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = "Load strategies from this plugin jar too (repeatable; none by default).")
   List<Path> plugins = new ArrayList<>();
 
   @Option(names = "--plugins-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 /** {@code bench micro lb}: JMH of one pick for every chosen strategy. */
 @Command(name = "lb", header = "JMH: ns per pick for every chosen load-balancing strategy, by backends and threads.",
     description = {"",
-        "Runs LoadBalancerBenchmark (one pick plus its in-flight bookkeeping, 8 requests in flight per caller) in",
-        "forked JVMs, and writes JMH's JSON as jmh-lb.json into the results folder.", ""},
+        "Runs LoadBalancerBenchmark (one pick plus its in-flight bookkeeping, 8 requests in flight per caller) in "
+            + "forked JVMs, and writes JMH's JSON as jmh-lb.json into the results folder.",
+        ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class MicroLbCommand implements Callable<Integer> {
   @ParentCommand
@@ -31,15 +32,15 @@ final class MicroLbCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--strategy", paramLabel = "NAME[,NAME...]", split = ",", defaultValue = "all",
+  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
       description = "Strategies to benchmark, or all.")
   List<String> strategies = new ArrayList<>();
 
-  @Option(names = "--backends", paramLabel = "N[,N...]", split = ",", defaultValue = "3,16,128",
+  @Option(names = "--backends", paramLabel = "N", split = ",", defaultValue = "3,16,128",
       description = "Backend counts to benchmark with.")
   List<Integer> backends = new ArrayList<>();
 
-  @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1,2",
+  @Option(names = "--threads", paramLabel = "N", split = ",", defaultValue = "1,2",
       description = "Calling thread counts.")
   List<Integer> threads = new ArrayList<>();
 

@@ -3,15 +3,16 @@ package io.strategybench.cli;
 import io.strategybench.backend.SimulatedBackendSpec;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** The simulated backends: how many, and their weights, capacities, service times, queues and faults. */
 final class PoolOptions {
-  @Option(names = "--sim-weights", paramLabel = "W,W,...", split = ",", defaultValue = "4,2,1,1",
+  @Option(names = "--sim-weights", paramLabel = "W", split = ",", defaultValue = "4,2,1,1",
       description = "Weights of the simulated backends, cycled when fewer than backends.")
   List<Integer> weights = new ArrayList<>();
 
-  @Option(names = "--sim-capacities", paramLabel = "C,C,...", split = ",", defaultValue = "8,4,2,2",
+  @Option(names = "--sim-capacities", paramLabel = "C", split = ",", defaultValue = "8,4,2,2",
       description = "Requests each simulated backend serves at once, cycled when fewer than backends.")
   List<Integer> capacities = new ArrayList<>();
 
@@ -28,9 +29,9 @@ final class PoolOptions {
       description = "Body size of each simulated response.")
   int responseBytes;
 
-  @Option(names = "--sim-fault", paramLabel = "NAME@OFFSET:ACTION",
-      description = "A scheduled fault (repeatable): b4@30s:slow=10, b2@10s:error=503, b2@20s:refuse, b2@40s:recover."
-          + " Offsets count from start, or from the last /_/reset.")
+  @Option(names = "--sim-fault", paramLabel = "NAME@OFFSET:ACTION", showDefaultValue = Visibility.NEVER,
+      description = "A scheduled fault (repeatable; none by default): b4@30s:slow=10, b2@10s:error=503, b2@20s:refuse,"
+          + " b2@40s:recover. Offsets count from start, or from the last /_/reset.")
   List<String> faults = new ArrayList<>();
 
   List<SimulatedBackendSpec> build(int count) {

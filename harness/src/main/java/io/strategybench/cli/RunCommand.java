@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
 /** {@code bench run SUITE}: a suite in all its lenses, into a results folder with a report. */
 @Command(name = "run", header = "Run a benchmark suite in all its lenses and write results.json and report.html.",
     description = {"",
-        "Suites: quick (every load-balancing strategy, all three lenses, a few minutes) and lb (the same in depth).",
-        "The run lands in results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),",
-        "load/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the target's log).",
-        "Ctrl-C stops it and keeps what finished, marked interrupted.", ""},
+        "Suites: quick (every load-balancing strategy, all three lenses, about three minutes) and lb (the same in "
+            + "depth). The run lands in results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, "
+            + "micro/ (JMH JSON), load/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, "
+            + "the target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
+        ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class RunCommand implements Callable<Integer> {
   @ParentCommand
@@ -36,11 +37,13 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick or lb.")
   String suiteName;
 
-  @Option(names = "--strategies", paramLabel = "NAME[,NAME...]", split = ",",
+  @Option(names = "--strategies", paramLabel = "NAME", split = ",",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
       description = "Run only these strategies (default: all, plugins included).")
   List<String> strategies = new ArrayList<>();
 
-  @Option(names = "--lenses", paramLabel = "LENS[,LENS...]", split = ",",
+  @Option(names = "--lenses", paramLabel = "LENS", split = ",",
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
       description = "Run only these lenses: simulate, micro, load (default: all).")
   List<String> lenses = new ArrayList<>();
 

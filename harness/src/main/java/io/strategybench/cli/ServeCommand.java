@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,10 +33,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", header = "Run the Netty target server with one strategy in front of real or simulated backends.",
     description = {
         "",
-        "Fronts real HTTP servers (--backend HOST:PORT[,weight=W], repeatable) or N simulated in-process backends",
-        "(--simulated N with the --sim-* options). The admin plane answers under /_/: GET /_/health, GET /_/stats,",
-        "POST /_/reset, and /_/backends to add, remove, kill and revive backends while traffic flows.",
-        "Runs until interrupted (Ctrl-C or SIGTERM).", ""},
+        "Fronts real HTTP servers (--backend HOST:PORT[,weight=W], repeatable) or N simulated in-process backends "
+            + "(--simulated N, shaped by the --sim-* options). The admin plane answers under /_/: GET /_/health, "
+            + "GET /_/stats, POST /_/reset, and /_/backends to add, remove, kill and revive backends while traffic "
+            + "flows. Runs until interrupted (Ctrl-C or SIGTERM).",
+        ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class ServeCommand implements Callable<Integer> {
   @ParentCommand
@@ -66,8 +68,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Socket transport: auto (epoll where available), epoll or nio.")
   String transport;
 
-  @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=W]",
-      description = "A real backend, any HTTP/1.1 server (repeatable).")
+  @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=W]", showDefaultValue = Visibility.NEVER,
+      description = "A real backend, any HTTP/1.1 server (repeatable; none by default).")
   List<String> backends = new ArrayList<>();
 
   @Option(names = "--simulated", paramLabel = "N", defaultValue = "0",

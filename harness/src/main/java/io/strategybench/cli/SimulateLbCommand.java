@@ -22,11 +22,13 @@ import picocli.CommandLine.Spec;
 /** {@code bench simulate lb}: the load-balancing simulation. */
 @Command(name = "lb", header = "Simulate load balancing: share per backend, response times, imbalance, failed-backend hits.",
     description = {"",
-        "Requests arrive (Poisson or evenly spaced) at --rate for --duration of virtual time; each strategy picks a",
-        "backend among --backends simulated ones (capacities, queues, service times, faults from the --sim-* options),",
-        "with the same passive and active health as the target server and one retry on a refused connection.",
-        "Reports per strategy: share of requests per backend, response-time percentiles (queueing included),",
-        "share and peak in-flight imbalance (max/mean), requests sent to a failed backend, stickiness.", ""},
+        "Requests arrive (Poisson or evenly spaced) at --rate for --duration of virtual time; each strategy picks a "
+            + "backend among --backends simulated ones (capacities, queues, service times and faults from the --sim-* "
+            + "options), with the same passive and active health as the target server and one retry on a refused "
+            + "connection. Reports per strategy: share of requests per backend, response-time percentiles (queueing "
+            + "included), share and peak in-flight imbalance (max/mean), requests sent to a failed backend, "
+            + "stickiness. The same options and seed give the same output, byte for byte.",
+        ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class SimulateLbCommand implements Callable<Integer> {
   @ParentCommand
@@ -35,12 +37,14 @@ final class SimulateLbCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--strategy", paramLabel = "NAME[,NAME...]", split = ",", defaultValue = "all",
+  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
       description = "Strategies to simulate, or all.")
   List<String> strategies = new ArrayList<>();
 
   @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE",
-      description = "A strategy parameter; KEY=VALUE goes to every chosen strategy that has KEY (repeatable).")
+      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
+      description = "A strategy parameter (repeatable; none by default): KEY=VALUE goes to every chosen strategy"
+          + " that has KEY, STRATEGY:KEY=VALUE to one.")
   Map<String, String> params = new LinkedHashMap<>();
 
   @Option(names = "--backends", paramLabel = "N", defaultValue = "4", description = "Number of simulated backends.")

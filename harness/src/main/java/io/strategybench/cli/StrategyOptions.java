@@ -2,6 +2,7 @@ package io.strategybench.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** Which strategy, and its parameters. */
@@ -10,8 +11,8 @@ final class StrategyOptions {
       description = "Strategy to run (see `bench list`).")
   String strategy;
 
-  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "A parameter of the strategy, e.g. --param decay-millis=5000 (repeatable; `bench list` shows"
-          + " each strategy's parameters, defaults and ranges).")
+  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", showDefaultValue = Visibility.NEVER,
+      description = "A parameter of the strategy, e.g. --param decay-millis=5000 (repeatable; none by default:"
+          + " `bench list` shows each strategy's parameters, defaults and ranges).")
   Map<String, String> params = new LinkedHashMap<>();
 }
