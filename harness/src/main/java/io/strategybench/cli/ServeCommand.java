@@ -65,7 +65,8 @@ final class ServeCommand implements Callable<Integer> {
   int ioThreads;
 
   @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto",
-      description = "Socket transport: auto (epoll where available), epoll or nio.")
+      description = "Socket transport: auto (io_uring where the kernel allows it, else epoll, else nio), epoll,"
+          + " io_uring or nio.")
   String transport;
 
   @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=W]", showDefaultValue = Visibility.NEVER,
