@@ -36,9 +36,17 @@ public final class TestTarget implements AutoCloseable {
 
   public static TestTarget start(LoadBalancer strategy, List<BackendAddress> real, List<SimulatedBackendSpec> simulated,
       HealthPolicy health, Upstream.Limits limits) throws InterruptedException {
+    return start(strategy, real, simulated, health, limits, "auto");
+  }
+
+  /** A target on a given transport ({@code auto}, {@code epoll}, {@code io_uring}, {@code nio}). */
+  public static TestTarget start(LoadBalancer strategy, List<BackendAddress> real, List<SimulatedBackendSpec> simulated,
+      HealthPolicy health, Upstream.Limits limits, String transport) throws InterruptedException {
     LoadBalancerStage stage = new LoadBalancerStage(strategy, "test", real, simulated, health, limits, 1);
-    TargetServer server = new TargetServer(ServerConfig.defaults().withIoThreads(1), List.of(stage),
-        Map.of("family", "lb", "strategy", "test"));
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig config = new ServerConfig(d.host(), 0, 1, transport, d.maxRequestBytes(), d.idleTimeoutSeconds(),
+        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName());
+    TargetServer server = new TargetServer(config, List.of(stage), Map.of("family", "lb", "strategy", "test"));
     return new TestTarget(server.start());
   }
 
