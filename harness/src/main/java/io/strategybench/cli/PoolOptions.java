@@ -34,8 +34,14 @@ final class PoolOptions {
           + " b2@40s:recover. Offsets count from start, or from the last /_/reset.")
   List<String> faults = new ArrayList<>();
 
+  @Option(names = "--sim-set", paramLabel = "NAME.KEY=VALUE", showDefaultValue = Visibility.NEVER,
+      description = "Set one property of one simulated backend (repeatable; none by default): weight, capacity,"
+          + " service-time, queue or response-bytes, e.g. b4.service-time=lognormal:20ms,1.2 or b2.capacity=16.")
+  List<String> overrides = new ArrayList<>();
+
   List<SimulatedBackendSpec> build(int count) {
-    return SimulatedBackendSpec.pool(count, weights, capacities, serviceTime, queue, responseBytes, faults);
+    return SimulatedBackendSpec.override(
+        SimulatedBackendSpec.pool(count, weights, capacities, serviceTime, queue, responseBytes, faults), overrides);
   }
 
   /** The same options as command-line arguments, for a forked target. */
@@ -46,6 +52,10 @@ final class PoolOptions {
     for (String fault : faults) {
       args.add("--sim-fault");
       args.add(fault);
+    }
+    for (String override : overrides) {
+      args.add("--sim-set");
+      args.add(override);
     }
     return args;
   }

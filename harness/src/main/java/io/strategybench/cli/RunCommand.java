@@ -51,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Measured seconds of each load run, overriding the suite's (0 keeps the suite's).")
   int duration;
 
+  @Option(names = "--profile", paramLabel = "KIND", defaultValue = "constant",
+      description = "Arrivals in each load run: constant (the suite's rate throughout) or ramp (from a tenth of the"
+          + " rate up to it over the measured phase). Open model either way.")
+  String profile;
+
   @Option(names = "--out", paramLabel = "DIR",
       description = "Results folder (default: results/<yyyyMMdd-HHmmss>-<suite> in the StrategyBench home).")
   Path out;
@@ -58,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Suite suite = Suite.named(suiteName);
+    new SuiteRunner.Options(strategies, lenses, duration, profile); // validates before anything starts
     if (duration < 0 || duration > 3600) {
       throw new IllegalArgumentException("--duration must be 0..3600 seconds, got " + duration);
     }
@@ -74,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     System.err.println("running suite " + suite.name() + " into " + folder);
     Progress progress = new Progress(System.err, System.console() != null);
     SuiteRunner runner = new SuiteRunner(suite, registry, pluginArgs, folder,
-        new SuiteRunner.Options(strategies, lenses, duration), progress);
+        new SuiteRunner.Options(strategies, lenses, duration, profile), progress);
     int status = runner.run();
     PrintWriter o = spec.commandLine().getOut();
     o.println();

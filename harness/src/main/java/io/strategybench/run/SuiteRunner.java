@@ -43,8 +43,15 @@ public final class SuiteRunner {
    * @param strategies strategies to run (empty: all)
    * @param lenses lenses to run (empty: all)
    * @param loadSeconds overrides each load run's measured seconds, or 0
+   * @param profile the load's arrival profile: {@code constant} rate, or {@code ramp} up to it
    */
-  public record Options(List<String> strategies, List<String> lenses, int loadSeconds) {}
+  public record Options(List<String> strategies, List<String> lenses, int loadSeconds, String profile) {
+    public Options {
+      if (!profile.equals("constant") && !profile.equals("ramp")) {
+        throw new IllegalArgumentException("--profile must be constant or ramp, got '" + profile + "'");
+      }
+    }
+  }
 
   private final Suite suite;
   private final StrategyRegistry registry;
@@ -240,6 +247,7 @@ public final class SuiteRunner {
       properties.put("rate", String.valueOf(plan.rate()));
       properties.put("duration", String.valueOf(plan.loadSeconds()));
       properties.put("warmup", String.valueOf(plan.warmupSeconds()));
+      properties.put("profile", options.profile());
       properties.put("clients", String.valueOf(plan.clients()));
       properties.put("sessions", String.valueOf(plan.sessions()));
       properties.put("seed", String.valueOf(plan.seed()));
@@ -296,7 +304,7 @@ public final class SuiteRunner {
         plan.queue(), plan.responseBytes(), faults);
   }
 
-  private static Map<String, Object> lbWorkload(LbPlan plan) {
+  private Map<String, Object> lbWorkload(LbPlan plan) {
     Map<String, Object> w = new LinkedHashMap<>();
     List<Map<String, Object>> backends = new ArrayList<>();
     for (SimulatedBackendSpec b : pool(plan, List.of())) {
@@ -328,6 +336,7 @@ public final class SuiteRunner {
     load.put("ioThreads", plan.ioThreads());
     load.put("clients", plan.clients());
     load.put("sessions", plan.sessions());
+    load.put("profile", options.profile());
     load.put("faults", plan.faults(plan.loadSeconds()));
     w.put("load", load);
     Map<String, Object> micro = new LinkedHashMap<>();

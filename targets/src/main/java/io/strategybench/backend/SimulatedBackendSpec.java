@@ -36,6 +36,64 @@ public record SimulatedBackendSpec(
   }
 
   /**
+   * This backend with one property changed: {@code weight}, {@code capacity}, {@code service-time},
+   * {@code queue} or {@code response-bytes}.
+   *
+   * @throws IllegalArgumentException naming the property and what is valid
+   */
+  public SimulatedBackendSpec with(String key, String value) {
+    String where = "backend " + name + " " + key;
+    try {
+      return switch (key) {
+        case "weight" -> new SimulatedBackendSpec(name, Integer.parseInt(value), serviceTime, capacity, queueLimit,
+            responseBytes, faults);
+        case "capacity" -> new SimulatedBackendSpec(name, weight, serviceTime, Integer.parseInt(value), queueLimit,
+            responseBytes, faults);
+        case "service-time" -> new SimulatedBackendSpec(name, weight, ServiceTime.parse(value, where), capacity,
+            queueLimit, responseBytes, faults);
+        case "queue" -> new SimulatedBackendSpec(name, weight, serviceTime, capacity, Integer.parseInt(value),
+            responseBytes, faults);
+        case "response-bytes" -> new SimulatedBackendSpec(name, weight, serviceTime, capacity, queueLimit,
+            Integer.parseInt(value), faults);
+        default -> throw new IllegalArgumentException("unknown backend property '" + key
+            + "'; use weight, capacity, service-time, queue or response-bytes");
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(where + ": '" + value + "' is not a whole number");
+    }
+  }
+
+  /**
+   * Applies {@code NAME.KEY=VALUE} overrides ({@code b2.service-time=exp:10ms}) to a pool.
+   *
+   * @throws IllegalArgumentException when an override is malformed or names a backend that does not exist
+   */
+  public static List<SimulatedBackendSpec> override(List<SimulatedBackendSpec> pool, List<String> overrides) {
+    List<SimulatedBackendSpec> out = new ArrayList<>(pool);
+    for (String override : overrides) {
+      int dot = override.indexOf('.');
+      int eq = override.indexOf('=');
+      if (dot <= 0 || eq < dot + 2) {
+        throw new IllegalArgumentException("backend setting '" + override + "' is malformed; write NAME.KEY=VALUE,"
+            + " e.g. b2.service-time=exp:10ms");
+      }
+      String name = override.substring(0, dot);
+      int index = -1;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).name().equals(name)) {
+          index = i;
+        }
+      }
+      if (index < 0) {
+        throw new IllegalArgumentException("backend setting '" + override + "' names backend '" + name
+            + "'; the simulated backends are b1..b" + out.size());
+      }
+      out.set(index, out.get(index).with(override.substring(dot + 1, eq), override.substring(eq + 1)));
+    }
+    return out;
+  }
+
+  /**
    * Builds {@code count} backends named {@code b1..bN}; list parameters are cycled when shorter than
    * {@code count}, and each fault goes to the backend it names.
    *

@@ -88,6 +88,26 @@ class SpecParsingTest {
   }
 
   @Test
+  void oneBackendCanBeGivenItsOwnProperties() {
+    List<SimulatedBackendSpec> pool = SimulatedBackendSpec.override(
+        SimulatedBackendSpec.pool(3, List.of(1), List.of(8), "exp:5ms", 16, 100, List.of()),
+        List.of("b2.service-time=lognormal:20ms,1.2", "b2.capacity=3", "b3.response-bytes=4096", "b1.weight=5"));
+    assertThat(pool.get(1).serviceTime()).isEqualTo(new ServiceTime.LogNormal(20_000_000, 1.2));
+    assertThat(pool.get(1).capacity()).isEqualTo(3);
+    assertThat(pool.get(2).responseBytes()).isEqualTo(4096);
+    assertThat(pool.get(0).weight()).isEqualTo(5);
+    assertThat(pool.get(0).serviceTime()).isEqualTo(new ServiceTime.Exponential(5_000_000));
+    assertThatThrownBy(() -> SimulatedBackendSpec.override(pool, List.of("b7.capacity=2")))
+        .hasMessageContaining("names backend 'b7'; the simulated backends are b1..b3");
+    assertThatThrownBy(() -> SimulatedBackendSpec.override(pool, List.of("b1.colour=red")))
+        .hasMessageContaining("unknown backend property 'colour'");
+    assertThatThrownBy(() -> SimulatedBackendSpec.override(pool, List.of("b1.capacity=lots")))
+        .hasMessageContaining("backend b1 capacity: 'lots' is not a whole number");
+    assertThatThrownBy(() -> SimulatedBackendSpec.override(pool, List.of("capacity=2")))
+        .hasMessageContaining("write NAME.KEY=VALUE");
+  }
+
+  @Test
   void parsesRealBackendAddresses() {
     assertThat(BackendAddress.parse("127.0.0.1:8081")).isEqualTo(new BackendAddress("127.0.0.1", 8081, 1));
     assertThat(BackendAddress.parse("localhost:80,weight=3")).isEqualTo(new BackendAddress("localhost", 80, 3));
