@@ -93,6 +93,11 @@ public final class Exchange implements LbRequest {
     return ctx.channel().eventLoop();
   }
 
+  /** Whether the client spoke HTTP/1.0 (and so cannot take a chunked body). */
+  public boolean isHttp10() {
+    return request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+  }
+
   /** Whether the client's connection stays open after this exchange. */
   public boolean keepAlive() {
     return keepAlive;
@@ -222,7 +227,9 @@ public final class Exchange implements LbRequest {
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
     if (request.method() == io.netty.handler.codec.http.HttpMethod.HEAD) {
-      response = response.replace(Unpooled.EMPTY_BUFFER); // the length of what GET would return, no body
+      FullHttpResponse headers = response.replace(Unpooled.EMPTY_BUFFER); // the length GET would have, no body
+      response.release();
+      response = headers;
     }
     sendHead(response);
     finish(response, response.content().readableBytes(), System.nanoTime(), !keepAlive);
@@ -346,6 +353,10 @@ public final class Exchange implements LbRequest {
     if (!done) {
       done = true;
       release();
+      Channel up = upstream;
+      if (up != null) {
+        up.pipeline().fireUserEventTriggered(UpstreamHandler.CLIENT_GONE);
+      }
     }
   }
 

@@ -3,17 +3,15 @@ package io.strategybench.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,24 +19,31 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Turns a decoded request head and its body parts into one {@link FullHttpRequest}, like Netty's
  * {@code HttpObjectAggregator} but without its cost on the common case: a request without a body becomes a
  * full request that shares the decoded headers and holds no buffer. A body is gathered up to
- * {@code maxBytes}; a larger one (declared or sent) gets 413 and the connection is closed, so nothing grows
- * without bound. {@code Expect: 100-continue} gets its interim answer. A request the decoder could not
- * parse is passed on with its failed decoder result, for the handler to answer 400.
+ * {@code maxBytes}; a larger one (declared or sent) is passed on empty with a {@link TooLongHttpContentException}
+ * as its decoder result, for the handler to answer 413 in its turn, and the rest of its body is read and
+ * dropped, so nothing grows without bound. {@code Expect: 100-continue} gets its interim answer when nothing
+ * is ahead of it on the connection (an interim answer sent behind another response would be taken for that
+ * response's); otherwise the client sends its body after its own short wait, as RFC 9110 has it. A request
+ * the decoder could not parse is passed on with its failed decoder result, for the handler to answer 400.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
   private final int maxBytes;
+  private final java.util.function.BooleanSupplier connectionIdle;
   private HttpRequest head;
   private CompositeByteBuf body;
   private boolean discarding;
 
-  RequestAssembler(int maxBytes) {
+  /**
+   * @param connectionIdle whether no response is being written or waiting on this connection
+   */
+  RequestAssembler(int maxBytes, java.util.function.BooleanSupplier connectionIdle) {
     this.maxBytes = maxBytes;
+    this.connectionIdle = connectionIdle;
   }
 
   @Override
@@ -67,11 +72,10 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     }
     if (HttpUtil.getContentLength(request, -1L) > maxBytes) {
       discarding = true;
-      tooLarge(ctx, HttpUtil.isKeepAlive(request));
-      ReferenceCountUtil.release(request);
+      tooLarge(ctx, request);
       return;
     }
-    if (HttpUtil.is100ContinueExpected(request)) {
+    if (HttpUtil.is100ContinueExpected(request) && connectionIdle.getAsBoolean()) {
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
           Unpooled.EMPTY_BUFFER), ctx.voidPromise());
       request.headers().remove(HttpHeaderNames.EXPECT);
@@ -101,12 +105,11 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     int size = (body == null ? 0 : body.readableBytes()) + bytes.readableBytes();
     if (size > maxBytes) {
       content.release();
-      boolean keepAlive = HttpUtil.isKeepAlive(head);
-      ReferenceCountUtil.release(head);
+      HttpRequest request = head;
       head = null;
       releaseBody();
       discarding = !last;
-      tooLarge(ctx, keepAlive);
+      tooLarge(ctx, request);
       return;
     }
     if (bytes.isReadable()) {
@@ -143,23 +146,11 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(full);
   }
 
-  /**
-   * Answers 413. The rest of the body is read and dropped (closing with unread bytes would make the kernel
-   * reset the connection, and the client might never see the answer); the connection stays open when the
-   * client asked for keep-alive.
-   */
-  private void tooLarge(ChannelHandlerContext ctx, boolean keepAlive) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.copiedBuffer(
-            "413 Request Entity Too Large: the body is larger than " + maxBytes + " bytes\n", StandardCharsets.UTF_8));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
-    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-    if (keepAlive) {
-      ctx.writeAndFlush(response, ctx.voidPromise());
-    } else {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-    }
+  /** Passes the request on without its body, marked too large: the handler answers 413 in its turn. */
+  private void tooLarge(ChannelHandlerContext ctx, HttpRequest request) {
+    request.headers().remove(HttpHeaderNames.EXPECT);
+    fire(ctx, request, Unpooled.EMPTY_BUFFER, null, DecoderResult.failure(new TooLongHttpContentException(
+        "the body is larger than " + maxBytes + " bytes")));
   }
 
   private void releaseBody() {

@@ -62,6 +62,8 @@ final class ResponseFramer {
   private Phase phase = Phase.DONE;
   private boolean headRequest;
   private boolean clientKeepAlive;
+  private boolean clientHttp10;
+  private boolean dechunk;
   private boolean reusable;
   private boolean closeClient;
   private boolean sawCr;
@@ -78,10 +80,16 @@ final class ResponseFramer {
     this.head = allocator.heapBuffer(512, MAX_HEAD);
   }
 
-  /** Expects a new response, to a request with the given method and client keep-alive. */
-  void expect(boolean headRequest, boolean clientKeepAlive) {
+  /**
+   * Expects a new response, to a request with the given method, from a client that keeps its connection
+   * alive or not and speaks HTTP/1.0 or 1.1. An HTTP/1.0 client cannot take a chunked body: it gets the
+   * chunks' data, delimited by the close of its connection.
+   */
+  void expect(boolean headRequest, boolean clientKeepAlive, boolean clientHttp10) {
     this.headRequest = headRequest;
     this.clientKeepAlive = clientKeepAlive;
+    this.clientHttp10 = clientHttp10;
+    this.dechunk = false;
     this.phase = Phase.HEAD;
     this.head.clear();
     this.line.setLength(0);
@@ -229,6 +237,7 @@ final class ResponseFramer {
     }
     long contentLength = -1;
     boolean chunked = false;
+    boolean transferEncoding = false;
     boolean close = http10;
     List<String> connectionTokens = null;
     int count = 0;
@@ -270,6 +279,7 @@ final class ResponseFramer {
         }
         contentLength = parsed;
       } else if (nameLength == TRANSFER_ENCODING.length && nameIs(a, pos, colon, TRANSFER_ENCODING)) {
+        transferEncoding = true;
         int ts = vs;
         for (int c = vs; c < ve; c++) {
           if (a[c] == ',') {
@@ -325,6 +335,12 @@ final class ResponseFramer {
       body = Phase.DONE;
     } else if (chunked) {
       body = Phase.CHUNK_SIZE;
+      dechunk = clientHttp10;
+    } else if (transferEncoding) {
+      // A coding other than chunked last: only the close can tell the end (RFC 9112 6.3), whatever
+      // Content-Length says; the client is not shown a length that would frame it differently.
+      body = Phase.UNTIL_CLOSE;
+      reusable = false;
     } else if (contentLength >= 0) {
       body = contentLength == 0 ? Phase.DONE : Phase.FIXED;
       remaining = contentLength;
@@ -332,13 +348,14 @@ final class ResponseFramer {
       body = Phase.UNTIL_CLOSE;
       reusable = false;
     }
-    closeClient = !clientKeepAlive || body == Phase.UNTIL_CLOSE;
+    closeClient = !clientKeepAlive || body == Phase.UNTIL_CLOSE || dechunk;
     ByteBuf out = head.alloc().directBuffer(end - base + CONNECTION_CLOSE.length);
     out.writeBytes(HTTP_1_1);
     out.writeBytes(a, base + 8, statusLength - 8);
     out.writeShort(CRLF);
     for (int i = 0; i < count; i++) {
-      if (drop[i] || (chunked && nameIs(a, lineStart[i], nameEnd[i], CONTENT_LENGTH))
+      if (drop[i] || (transferEncoding && nameIs(a, lineStart[i], nameEnd[i], CONTENT_LENGTH))
+          || (dechunk && nameIs(a, lineStart[i], nameEnd[i], TRANSFER_ENCODING))
           || (connectionTokens != null && namedBy(a, lineStart[i], nameEnd[i], connectionTokens))) {
         continue;
       }
@@ -365,7 +382,11 @@ final class ResponseFramer {
 
   // ---- chunked body --------------------------------------------------------------------------------------------
 
-  /** Forwards chunked bytes verbatim while following the chunk sizes to find the end. */
+  /**
+   * Follows the chunk sizes to find the end of a chunked body, forwarding its bytes verbatim, or only the
+   * chunks' data when de-chunking for an HTTP/1.0 client. Chunk-size and trailer lines end with CRLF or LF;
+   * a CR anywhere else in them is rejected, so the proxy and the client cannot read a line differently.
+   */
   private void readChunked(ByteBuf in, Sink sink) throws BadResponse {
     int start = in.readerIndex();
     int i = start;
@@ -374,6 +395,9 @@ final class ResponseFramer {
       switch (phase) {
         case CHUNK_DATA -> {
           int n = (int) Math.min(remaining, end - i);
+          if (dechunk) {
+            sink.body(in.retainedSlice(i, n));
+          }
           i += n;
           remaining -= n;
           if (remaining == 0) {
@@ -393,7 +417,11 @@ final class ResponseFramer {
         }
         case CHUNK_SIZE, TRAILERS -> {
           byte b = in.getByte(i++);
+          if (sawCr && b != '\n') {
+            throw new BadResponse("a bare CR in a chunk size or trailer line");
+          }
           if (b == '\n') {
+            sawCr = false;
             String text = line.toString();
             line.setLength(0);
             if (phase == Phase.CHUNK_SIZE) {
@@ -407,7 +435,9 @@ final class ResponseFramer {
             } else if (text.isEmpty()) {
               phase = Phase.DONE;
             }
-          } else if (b != '\r') {
+          } else if (b == '\r') {
+            sawCr = true;
+          } else {
             if (line.length() >= MAX_CHUNK_LINE) {
               throw new BadResponse("chunk size or trailer line longer than " + MAX_CHUNK_LINE + " bytes");
             }
@@ -417,7 +447,9 @@ final class ResponseFramer {
         default -> throw new IllegalStateException(phase.toString());
       }
     }
-    sink.body(in.retainedSlice(start, i - start));
+    if (!dechunk) {
+      sink.body(in.retainedSlice(start, i - start));
+    }
     in.readerIndex(i);
     if (phase == Phase.DONE) {
       finish(sink);
@@ -429,17 +461,24 @@ final class ResponseFramer {
     sink.end(reusable);
   }
 
+  /** Hex digits only (no sign, no prefix), then optional extensions after {@code ;}; at most 15 digits. */
   private static long parseChunkSize(String text) throws BadResponse {
     int semicolon = text.indexOf(';');
     String hex = (semicolon < 0 ? text : text.substring(0, semicolon)).trim();
     if (hex.isEmpty() || hex.length() > 15) {
       throw new BadResponse("bad chunk size '" + abbreviate(text) + "'");
     }
-    try {
-      return Long.parseLong(hex, 16);
-    } catch (NumberFormatException e) {
-      throw new BadResponse("bad chunk size '" + abbreviate(text) + "'");
+    long size = 0;
+    for (int i = 0; i < hex.length(); i++) {
+      char c = hex.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (digit < 0) {
+        throw new BadResponse("bad chunk size '" + abbreviate(text) + "'");
+      }
+      size = size * 16 + digit;
     }
+    return size;
   }
 
   // ---- bytes ---------------------------------------------------------------------------------------------------

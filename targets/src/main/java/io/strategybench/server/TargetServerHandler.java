@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,8 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (!request.decoderResult().isSuccess()) {
+    if (!request.decoderResult().isSuccess()
+        && !(request.decoderResult().cause() instanceof TooLongHttpContentException)) {
       String reason = String.valueOf(request.decoderResult().cause());
       request.release();
       server.stats().badRequest();
@@ -81,9 +83,20 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
     start(request);
   }
 
+  /** Whether no exchange is in progress or waiting: an interim response may be written now. */
+  boolean isIdle() {
+    return current == null && queued.isEmpty();
+  }
+
   private void start(FullHttpRequest request) {
     Exchange exchange = new Exchange(this, ctx, request, server.config(), server.stats(), server.stages());
     current = exchange;
+    if (request.decoderResult().cause() instanceof TooLongHttpContentException tooLong) {
+      server.stats().requestStarted();
+      exchange.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "413 Request Entity Too Large: " + tooLong.getMessage() + "\n");
+      return;
+    }
     if (request.uri().startsWith("/_/")) {
       exchange.admin();
       server.admin().handle(exchange);

@@ -26,10 +26,11 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
     // encoder's context, around it, and the codec's queue of request methods would then never drain.
     p.addLast("decoder", new HttpRequestDecoder());
     p.addLast(ENCODER, new HttpResponseEncoder());
+    TargetServerHandler handler = new TargetServerHandler(server);
     // Bounded: a body larger than this gets 413 instead of growing a buffer.
-    p.addLast("assembler", new RequestAssembler(config.maxRequestBytes()));
+    p.addLast("assembler", new RequestAssembler(config.maxRequestBytes(), handler::isIdle));
     // Reader idle only: an all-idle or writer-idle timer would wrap every write promise with a listener.
     p.addLast("idle", new IdleStateHandler(config.idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
-    p.addLast("handler", new TargetServerHandler(server));
+    p.addLast("handler", handler);
   }
 }

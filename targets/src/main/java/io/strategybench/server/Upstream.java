@@ -155,12 +155,19 @@ public final class Upstream implements AutoCloseable {
     return result;
   }
 
-  /** Closes every pooled connection; requests in flight end with a reset. */
+  /**
+   * Closes every idle connection. Requests in flight finish, their response timeouts still enforced, and
+   * their connections close when they are done; no new request is sent.
+   */
   @Override
   public void close() {
     closed = true;
     for (Pool pool : pools.values()) {
-      pool.loop.execute(pool::closeAll);
+      try {
+        pool.loop.execute(pool::closeAll);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the event loop is shutting down, and its connections close with it
+      }
     }
   }
 
@@ -284,6 +291,8 @@ public final class Upstream implements AutoCloseable {
     /** Returns a connection whose response has been read completely. */
     void release(Channel channel, boolean reusable) {
       if (reusable && !closed && channel.isActive() && idle.size() < limits.maxIdlePerLoop()) {
+        // Reading again, whatever backpressure left it at: an idle connection must notice its upstream closing.
+        channel.config().setAutoRead(true);
         idle.addLast(channel);
       } else {
         channel.close();
@@ -308,10 +317,7 @@ public final class Upstream implements AutoCloseable {
     }
 
     void closeAll() {
-      if (sweeper != null) {
-        sweeper.cancel(false);
-        sweeper = null;
-      }
+      // The sweeper stays while requests are in flight (it stops by itself when none is left).
       Channel channel;
       while ((channel = idle.poll()) != null) {
         channel.close();

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * asked for.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter implements ResponseFramer.Sink {
+  /** Fired on the upstream channel when the client of its exchange has gone. */
+  static final Object CLIENT_GONE = new Object();
+
   private final Upstream.Pool pool;
   private Channel channel;
   private ResponseFramer framer;
@@ -62,7 +65,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Resp
     this.mayRetryStale = mayRetryStale;
     this.ended = false;
     FullHttpRequest request = exchange.upstreamRequest();
-    framer.expect(request.method() == HttpMethod.HEAD, exchange.keepAlive());
+    framer.expect(request.method() == HttpMethod.HEAD, exchange.keepAlive(), exchange.isHttp10());
     exchange.upstream(channel);
     channel.config().setAutoRead(true);
     sentAt = System.nanoTime();
@@ -146,6 +149,23 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Resp
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
+  }
+
+  /**
+   * The client left: stop relaying. The connection is closed rather than drained (the rest of a large
+   * response is not worth reading) and the outcome is not the backend's fault.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == CLIENT_GONE && exchange != null && exchange.isDone()) {
+      UpstreamListener l = listener;
+      long latency = System.nanoTime() - sentAt;
+      detach();
+      channel.close();
+      l.failed(Upstream.Failure.CLIENT_GONE, "the client closed its connection", latency);
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   /** Called by the pool's sweep once the deadline has passed. */

@@ -219,6 +219,86 @@ class LoadBalancerStageTest {
     assertThat(lbStats().get("strategyErrors").asLong()).isEqualTo(1);
   }
 
+  @Test
+  void requestsInFlightToARemovedBackendStillTimeOut() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
+      List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            Socket s = silent.accept();
+            accepted.add(s);
+            received.countDown(); // reads nothing, answers nothing
+          }
+        } catch (Exception closed) {
+          // test over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      Upstream.Limits limits = new Upstream.Limits(500, TimeUnit.MILLISECONDS.toNanos(800), 16, 16);
+      target = TestTarget.start(new RoundRobin(), List.of(new BackendAddress("127.0.0.1", silent.getLocalPort(), 1)),
+          TestTarget.pool(1, "const:1ms"), TestTarget.health(), limits);
+      var pending = TestTarget.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(target.uri("/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(received.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(target.delete("/_/backends/127.0.0.1:" + silent.getLocalPort()).statusCode()).isEqualTo(200);
+      // Bounded wait: without the timeout the answer would never come.
+      HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(504);
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClientLeavingMidResponseIsNotCountedAgainstTheBackend() throws Exception {
+    int size = 32 * 1024 * 1024;
+    try (ServerSocket backendSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicBoolean writeFailed = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread backend = new Thread(() -> {
+        try (Socket s = backendSocket.accept()) {
+          java.io.InputStream in = s.getInputStream();
+          StringBuilder head = new StringBuilder();
+          while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.read());
+          }
+          java.io.OutputStream out = s.getOutputStream();
+          out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n").getBytes());
+          byte[] chunk = new byte[65536];
+          for (int i = 0; i < size / chunk.length; i++) {
+            out.write(chunk);
+          }
+          out.flush();
+          in.read();
+        } catch (Exception e) {
+          writeFailed.set(true); // the proxy closed the connection when the client left
+        }
+      });
+      backend.setDaemon(true);
+      backend.start();
+      Upstream.Limits limits = new Upstream.Limits(500, TimeUnit.MILLISECONDS.toNanos(1000), 16, 16);
+      target = TestTarget.start(new RoundRobin(), List.of(new BackendAddress("127.0.0.1", backendSocket.getLocalPort(), 1)),
+          List.of(), TestTarget.health(), limits);
+      Socket client = new Socket();
+      client.setReceiveBufferSize(4096);
+      client.connect(new java.net.InetSocketAddress("127.0.0.1", target.server().port()));
+      client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      Thread.sleep(400); // reads nothing: the proxy's client side fills up and the upstream is paused
+      client.setSoLinger(true, 0);
+      client.close();
+      backend.join(5000);
+      assertThat(writeFailed).as("the upstream connection was closed, not left paused").isTrue();
+      Thread.sleep(1200); // past the response timeout
+      JsonNode lb = lbStats();
+      assertThat(lb.get("timeouts").asLong()).isZero();
+      assertThat(lb.get("backends").get(0).get("failures").asLong()).isZero();
+      assertThat(lb.get("backends").get(0).get("state").asText()).isEqualTo("up");
+    }
+  }
+
   private boolean awaitState(String name, String state) throws Exception {
     for (int i = 0; i < 100; i++) {
       if (backend(name).get("state").asText().equals(state)) {

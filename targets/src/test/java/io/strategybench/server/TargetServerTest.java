@@ -303,6 +303,66 @@ class TargetServerTest {
     assertThat(target.get("/").body()).as("the connection is still in step").hasSize(1024);
   }
 
+  @Test
+  void aPipelined413IsAnsweredInItsTurn() throws Exception {
+    start(new RoundRobin(), 1, "const:200ms");
+    try (Socket socket = new Socket("127.0.0.1", target.server().port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String both = readResponses(socket.getInputStream(), 2);
+      assertThat(both).startsWith("HTTP/1.1 200 OK");
+      assertThat(both.indexOf("HTTP/1.1 413")).as("after the 200").isGreaterThan(both.indexOf("HTTP/1.1 200"));
+      // The dropped body did not cost the connection: it still serves.
+      socket.getOutputStream().write(new byte[2_000_000]);
+      assertThat(exchange(socket, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void anHttp10ClientNeverGetsAChunkedBody() throws Exception {
+    try (ServerSocket backend = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        try (Socket s = backend.accept()) {
+          readRequestHead(s.getInputStream());
+          s.getOutputStream().write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+              .getBytes(StandardCharsets.ISO_8859_1));
+          s.getInputStream().read();
+        } catch (Exception e) {
+          // test over
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      target = TestTarget.start(new RoundRobin(),
+          List.of(new io.strategybench.lb.BackendAddress("127.0.0.1", backend.getLocalPort(), 1)), List.of(),
+          TestTarget.health(), Upstream.Limits.defaults());
+      try (Socket socket = new Socket("127.0.0.1", target.server().port())) {
+        socket.setSoTimeout(5000);
+        socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(answer).startsWith("HTTP/1.1 200 OK").doesNotContainIgnoringCase("transfer-encoding")
+            .contains("connection: close").endsWith("\r\n\r\nhello");
+      }
+    }
+  }
+
+  @Test
+  void aHeadRequestAnsweredLocallyHasNoBody() throws Exception {
+    start(new RoundRobin(), 1, "const:1ms");
+    target.post("/_/backends/b1/kill");
+    for (int i = 0; i < 3; i++) {
+      target.get("/"); // ejects b1
+    }
+    HttpResponse<String> head = TestTarget.CLIENT.send(HttpRequest.newBuilder(target.uri("/"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(head.statusCode()).isEqualTo(503);
+    assertThat(head.body()).isEmpty();
+    assertThat(Integer.parseInt(head.headers().firstValue("content-length").orElseThrow())).isPositive();
+    assertThat(target.get("/_/health").statusCode()).as("the connection is still in step").isEqualTo(503);
+  }
+
   /** Reads a request head off a raw backend socket. */
   private static void readRequestHead(InputStream in) throws java.io.IOException {
     StringBuilder head = new StringBuilder();
