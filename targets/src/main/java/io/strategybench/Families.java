@@ -1,5 +1,6 @@
 package io.strategybench;
 
+import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.strategy.Family;
 import java.util.List;
@@ -9,6 +10,6 @@ public final class Families {
   private Families() {}
 
   public static List<Family<?>> all() {
-    return List.of(LoadBalancer.FAMILY);
+    return List.of(LoadBalancer.FAMILY, ConsistentHash.FAMILY);
   }
 }
