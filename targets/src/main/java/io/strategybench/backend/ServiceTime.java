@@ -83,7 +83,7 @@ public sealed interface ServiceTime {
    *
    * @throws IllegalArgumentException naming {@code what} and the accepted forms
    */
-  static ServiceTime parse(String text, String what) {
+  public static ServiceTime parse(String text, String what) {
     String spec = text.trim().toLowerCase(Locale.ROOT);
     int colon = spec.indexOf(':');
     String forms = "; write const:5ms, uniform:1ms..9ms, exp:5ms or lognormal:5ms,0.8";

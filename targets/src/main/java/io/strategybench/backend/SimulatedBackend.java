@@ -55,16 +55,14 @@ public final class SimulatedBackend implements Closeable {
   private final String host;
   private final ByteBuf body;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  private final Object lock = new Object();
   private final List<ScheduledFuture<?>> timeline = new ArrayList<>();
   private final LongAdder received = new LongAdder();
   private final LongAdder served = new LongAdder();
   private final LongAdder shed = new LongAdder();
   private final LongAdder failed = new LongAdder();
 
-  // Guarded by lock: requests being served and waiting, across all connections.
-  private int busy;
-  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+  /** Requests being served and waiting, across all connections. */
+  private final ServiceQueue queue;
 
   private volatile double slowFactor = 1;
   private volatile int errorStatus;
@@ -78,6 +76,7 @@ public final class SimulatedBackend implements Closeable {
     this.group = group;
     this.channelType = channelType;
     this.host = host;
+    this.queue = new ServiceQueue(spec.capacity(), spec.queueLimit());
     byte[] bytes = new byte[spec.responseBytes()];
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) ('a' + i % 26);
@@ -246,24 +245,11 @@ public final class SimulatedBackend implements Closeable {
         next(ctx);
         return;
       }
-      boolean start;
-      boolean queued = false;
-      synchronized (lock) {
-        start = busy < spec.capacity();
-        if (start) {
-          busy++;
-        } else if (waiting.size() < spec.queueLimit()) {
-          waiting.add(() -> ctx.executor().execute(() -> serve(ctx, keepAlive)));
-          queued = true;
-        }
-      }
-      if (start || queued) {
-        inService = true;
-        if (start) {
-          serve(ctx, keepAlive);
-        }
+      inService = true;
+      if (queue.admit(ctx.executor(), () -> serve(ctx, keepAlive))) {
         return;
       }
+      inService = false;
       shed.increment();
       respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, keepAlive,
           "backend " + spec.name() + " is over capacity and its queue is full\n");
@@ -276,16 +262,7 @@ public final class SimulatedBackend implements Closeable {
     }
 
     private void finish(ChannelHandlerContext ctx, boolean keepAlive) {
-      Runnable successor;
-      synchronized (lock) {
-        successor = waiting.poll();
-        if (successor == null) {
-          busy--;
-        }
-      }
-      if (successor != null) {
-        successor.run();
-      }
+      queue.done();
       inService = false;
       served.increment();
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

@@ -6,6 +6,7 @@ import io.strategybench.lb.HealthPolicy;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.lb.LoadBalancerStage;
 import io.strategybench.server.ServerConfig;
+import io.strategybench.server.Stage;
 import io.strategybench.server.TargetServer;
 import io.strategybench.server.Upstream;
 import java.io.IOException;
@@ -48,6 +49,14 @@ public final class TestTarget implements AutoCloseable {
         d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName());
     TargetServer server = new TargetServer(config, List.of(stage), Map.of("family", "lb", "strategy", "test"));
     return new TestTarget(server.start());
+  }
+
+  /** A target serving one stage of any family. */
+  public static TestTarget start(Stage stage, String family) throws InterruptedException {
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig config = new ServerConfig(d.host(), 0, 1, "auto", d.maxRequestBytes(), d.idleTimeoutSeconds(),
+        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName());
+    return new TestTarget(new TargetServer(config, List.of(stage), Map.of("family", family, "strategy", "test")).start());
   }
 
   public static List<SimulatedBackendSpec> pool(int n, String serviceTime, String... faults) {
