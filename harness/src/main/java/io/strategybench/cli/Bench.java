@@ -106,14 +106,15 @@ public final class Bench implements Runnable {
 
   private static int handleException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     PrintWriter err = cli.getErr();
-    String name = cli.getCommandName().equals("bench") ? "bench" : "bench " + cli.getCommandName();
+    String name = qualifiedName(cli);
     if (e instanceof UnknownNameException || e instanceof InvalidParameterException
         || e instanceof IllegalArgumentException || e instanceof CommandLine.ParameterException) {
       err.println(name + ": " + e.getMessage());
       err.println("Try '" + name + " --help' for the options.");
       return EXIT_USAGE;
     }
-    if (e instanceof StrategyException || e instanceof ServerStartException || e instanceof UserFacingException) {
+    if (e instanceof StrategyException || e instanceof ServerStartException || e instanceof UserFacingException
+        || e instanceof java.io.IOException) {
       err.println(name + ": " + e.getMessage());
       return EXIT_FAILURE;
     }
@@ -133,7 +134,7 @@ public final class Bench implements Runnable {
       message = "unknown " + (cli.getCommandName().equals("run") ? "suite" : "family") + " '"
           + unmatched.getUnmatched().get(0) + "'; valid names: " + String.join(", ", names);
     }
-    String name = cli.getCommandName().equals("bench") ? "bench" : qualifiedName(cli);
+    String name = qualifiedName(cli);
     err.println(name + ": " + message);
     err.println("Try '" + name + " --help' for the options.");
     return EXIT_USAGE;

@@ -1,5 +1,7 @@
 package io.strategybench.cli;
 
+import io.strategybench.hashing.ConsistentHash;
+import io.strategybench.hashing.ShardedCacheStage;
 import io.strategybench.lb.BackendAddress;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.lb.LoadBalancerStage;
@@ -30,13 +32,19 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code bench serve}: the Netty target server running one strategy, until stopped. */
-@Command(name = "serve", header = "Run the Netty target server with one strategy in front of real or simulated backends.",
+@Command(name = "serve", header = "Run the Netty target server with one strategy of a family.",
     description = {
         "",
-        "Fronts real HTTP servers (--backend HOST:PORT[,weight=W], repeatable) or N simulated in-process backends "
-            + "(--simulated N, shaped by the --sim-* options). The admin plane answers under /_/: GET /_/health, "
-            + "GET /_/stats, POST /_/reset, and /_/backends to add, remove, kill and revive backends while traffic "
-            + "flows. Runs until interrupted (Ctrl-C or SIGTERM).",
+        "--family lb (the default): a load balancer in front of real HTTP servers (--backend HOST:PORT[,weight=W],"
+            + " repeatable) or N simulated in-process backends (--simulated N, shaped by the --sim-* options);"
+            + " /_/backends adds, removes, kills and revives backends while traffic flows.",
+        "",
+        "--family hashing: the router of a sharded cache. Each request's path is its key; the strategy picks the"
+            + " cache node (an in-process LRU, --cache-* options) that answers it, or fetches from a slow origin"
+            + " (--origin-* options) on a miss. /_/nodes lists (GET) and adds (POST) nodes, DELETE /_/nodes/NAME"
+            + " removes one; --node-event schedules changes.",
+        "",
+        "Every family: GET /_/health, GET /_/stats, POST /_/reset. Runs until interrupted (Ctrl-C or SIGTERM).",
         ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class ServeCommand implements Callable<Integer> {
@@ -99,6 +107,9 @@ final class ServeCommand implements Callable<Integer> {
       description = "Most connections to one backend per I/O thread.")
   int maxConnections;
 
+  @Mixin
+  CacheOptions cache;
+
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
 
@@ -132,27 +143,40 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StrategyRegistry registry = bench.registry();
     Family<?> chosen = registry.family(family);
-    if (chosen != LoadBalancer.FAMILY) {
-      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb");
-    }
-    StrategyDescriptor<LoadBalancer> descriptor = registry.strategy(LoadBalancer.FAMILY, strategy.strategy);
-    descriptor.validate(strategy.params);
-    if (simulated < 0) {
-      throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
-    }
-    List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
     ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
         "SESSIONID", addForwardedFor, allocator);
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
     }
-    Upstream.Limits limits = new Upstream.Limits(
-        (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
-        maxConnections, Math.min(1024, maxConnections));
-    Stage stage = new LoadBalancerStage(descriptor.create(strategy.params, StrategyContext.system()),
-        descriptor.name(), real, simulated > 0 ? pool.build(simulated) : List.of(), health.policy(), limits,
-        simThreads);
+    StrategyDescriptor<?> descriptor;
+    Stage stage;
+    String backendsLine;
+    if (chosen == LoadBalancer.FAMILY) {
+      StrategyDescriptor<LoadBalancer> lb = registry.strategy(LoadBalancer.FAMILY, strategy.strategyOr("round-robin"));
+      lb.validate(strategy.params);
+      if (simulated < 0) {
+        throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
+      }
+      List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
+      Upstream.Limits limits = new Upstream.Limits(
+          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
+          maxConnections, Math.min(1024, maxConnections));
+      stage = new LoadBalancerStage(lb.create(strategy.params, StrategyContext.system()), lb.name(), real,
+          simulated > 0 ? pool.build(simulated) : List.of(), health.policy(), limits, simThreads);
+      descriptor = lb;
+      backendsLine = (real.size() + simulated) + " backend(s)";
+    } else if (chosen == ConsistentHash.FAMILY) {
+      StrategyDescriptor<ConsistentHash> hashing = registry.strategy(ConsistentHash.FAMILY, strategy.strategyOr("ring"));
+      hashing.validate(strategy.params);
+      ShardedCacheStage.Config cacheConfig = cache.build();
+      stage = new ShardedCacheStage(hashing.create(strategy.params, StrategyContext.system()), hashing.name(),
+          cacheConfig);
+      descriptor = hashing;
+      backendsLine = cacheConfig.nodes() + " cache node(s)";
+    } else {
+      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb, hashing");
+    }
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("family", chosen.name());
     info.put("strategy", descriptor.name());
@@ -173,8 +197,8 @@ final class ServeCommand implements Callable<Integer> {
       Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("serving %s/%s on http://%s:%d/ with %d backend(s), %d I/O thread(s), %s; stats at /_/stats;"
-            + " Ctrl-C stops%n", chosen.name(), descriptor.name(), host, server.port(), real.size() + simulated,
+    out.printf("serving %s/%s on http://%s:%d/ with %s, %d I/O thread(s), %s; stats at /_/stats;"
+            + " Ctrl-C stops%n", chosen.name(), descriptor.name(), host, server.port(), backendsLine,
         ioThreads, server.transport().name().toLowerCase());
     out.flush();
     stopped.await();

@@ -7,9 +7,14 @@ import picocli.CommandLine.Option;
 
 /** Which strategy, and its parameters. */
 final class StrategyOptions {
-  @Option(names = "--strategy", paramLabel = "NAME", defaultValue = "round-robin",
-      description = "Strategy to run (see `bench list`).")
+  @Option(names = "--strategy", paramLabel = "NAME", showDefaultValue = Visibility.NEVER,
+      description = "Strategy to run (see `bench list`; default: round-robin for lb, ring for hashing).")
   String strategy;
+
+  /** The chosen strategy, or the family's default. */
+  String strategyOr(String familyDefault) {
+    return strategy != null ? strategy : familyDefault;
+  }
 
   @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", showDefaultValue = Visibility.NEVER,
       description = "A parameter of the strategy, e.g. --param decay-millis=5000 (repeatable; none by default:"

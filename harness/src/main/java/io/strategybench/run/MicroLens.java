@@ -29,6 +29,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * the scores.
  */
 public final class MicroLens {
+  /** Pass as the strategy to run a benchmark that has no {@code strategy} parameter (a reference library's). */
+  public static final String REFERENCE = "reference";
+
   private MicroLens() {}
 
   /**
@@ -61,14 +64,15 @@ public final class MicroLens {
   /**
    * One benchmark score.
    *
-   * @param strategy strategy name
+   * @param strategy strategy name, or {@code reference} for a reference library's benchmark
+   * @param benchmark the benchmark method ({@code pick}, {@code lookup}, {@code guava})
    * @param params the benchmark's other parameters ({@code backends})
    * @param threads calling threads
    * @param nsPerOp mean time of one operation per thread
    * @param nsPerOpError JMH's 99.9% confidence half-width of {@code nsPerOp}
    * @param opsPerSecond operations per second across all threads
    */
-  public record Score(String strategy, Map<String, String> params, int threads, double nsPerOp,
+  public record Score(String strategy, String benchmark, Map<String, String> params, int threads, double nsPerOp,
       double nsPerOpError, double opsPerSecond) {}
 
   /**
@@ -93,7 +97,6 @@ public final class MicroLens {
           Path json = scratch.resolve("jmh-" + step + ".json");
           ChainedOptionsBuilder options = new OptionsBuilder()
               .include("^" + java.util.regex.Pattern.quote(benchmark) + "\\.")
-              .param("strategy", strategy)
               .threads(t)
               .forks(settings.forks())
               .warmupIterations(settings.warmupIterations())
@@ -106,6 +109,9 @@ public final class MicroLens {
               .jvmArgsAppend(forkArgs(plugins))
               .resultFormat(ResultFormatType.JSON)
               .result(json.toString());
+          if (!strategy.equals(REFERENCE)) {
+            options.param("strategy", strategy);
+          }
           for (Map.Entry<String, List<String>> p : params.entrySet()) {
             options.param(p.getKey(), p.getValue().toArray(new String[0]));
           }
@@ -116,7 +122,9 @@ public final class MicroLens {
             }
             double ns = result.getPrimaryResult().getScore();
             double error = result.getPrimaryResult().getScoreError();
-            scores.add(new Score(strategy, other, t, round(ns), Double.isNaN(error) ? 0 : round(error),
+            String label = result.getParams().getBenchmark();
+            String method = label.substring(label.lastIndexOf('.') + 1);
+            scores.add(new Score(strategy, method, other, t, round(ns), Double.isNaN(error) ? 0 : round(error),
                 Math.round(t * 1e9 / ns)));
           }
           JsonNode node = Json.MAPPER.readTree(json.toFile());

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /**
  * Open-model reads of a sharded cache: each request asks for one key ({@code GET /k/RANK}), ranks drawn from
  * a Zipf distribution over {@code keys} keys with exponent {@code zipf} (a few hot keys, a long tail), at a
- * set rate whatever the response times. The warm-up ramps up to the rate and fills the caches; one virtual
- * user then resets the target, which zeroes its counters and starts its node-change timeline, so the
+ * set rate whatever the response times. The warm-up ramps up to the rate, then holds it while the caches
+ * fill; one virtual user then resets the target, which zeroes its counters and starts its node-change timeline, so the
  * measured phase ({@code request}) holds every change. Knobs: {@link LoadConfig}.
  */
 public class ShardedCacheSimulation extends Simulation {
@@ -84,7 +84,10 @@ public class ShardedCacheSimulation extends Simulation {
 
   {
     var populations = Stream.of(
-        config.warmup > 0 ? warmup.injectOpen(rampUsersPerSec(config.rate / 10).to(config.rate).during(config.warmup))
+        // Half the warm-up ramps up to the rate (the JVMs compile their hot paths), half holds it (the caches fill).
+        config.warmup > 0 ? warmup.injectOpen(
+            rampUsersPerSec(config.rate / 10).to(config.rate).during(Math.max(1, config.warmup / 2)),
+            constantUsersPerSec(config.rate).during(Math.max(1, config.warmup - config.warmup / 2)))
             : null,
         reset.injectOpen(nothingFor(config.warmup), atOnceUsers(1)),
         load.injectOpen(measured()))

@@ -16,7 +16,7 @@ import java.util.Locale;
  *   <li>{@code sessions}: distinct sessions sent in the session header (default 200)
  *   <li>{@code session.header}: the session header's name (default {@code X-Session})
  *   <li>{@code path}: the path requested (default {@code /})
- *   <li>{@code keys}: distinct keys a cache simulation reads (default 100000)
+ *   <li>{@code keys}: distinct keys a cache simulation reads (default 10000)
  *   <li>{@code zipf}: skew of the key popularity, Zipf's exponent s; 0 is uniform (default 0.99)
  *   <li>{@code seed}: seeds the feeders (default 1)
  *   <li>{@code hlog}: file for the client latency log (HdrHistogram, nanoseconds, one interval a second); none by default
@@ -32,7 +32,7 @@ public final class LoadConfig {
   public final int sessions = (int) positive("sessions", Integer.getInteger("sessions", 200));
   public final String sessionHeader = System.getProperty("session.header", "X-Session");
   public final String path = System.getProperty("path", "/");
-  public final int keys = (int) positive("keys", Integer.getInteger("keys", 100_000));
+  public final int keys = (int) positive("keys", Integer.getInteger("keys", 10_000));
   public final double zipf = Double.parseDouble(System.getProperty("zipf", "0.99"));
   public final long seed = Long.getLong("seed", 1L);
   public final String hlog = System.getProperty("hlog", "");

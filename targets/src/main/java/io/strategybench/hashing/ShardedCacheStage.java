@@ -17,7 +17,6 @@ import io.strategybench.server.AdminResponse;
 import io.strategybench.server.Exchange;
 import io.strategybench.server.Stage;
 import io.strategybench.server.StageContext;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +51,11 @@ public final class ShardedCacheStage implements Stage {
    * @param originQueue requests waiting for the origin beyond that; more get 503
    * @param responseBytes body size of every answer
    * @param events node changes on the timeline
+   * @param eventsFromReset start the timeline at the first {@code /_/reset} rather than at start, so a load
+   *     generator's warm-up sees no change
    */
   public record Config(int nodes, int entriesPerNode, ServiceTime originTime, int originCapacity, int originQueue,
-      int responseBytes, List<NodeEvent> events) {
+      int responseBytes, List<NodeEvent> events, boolean eventsFromReset) {
     public Config {
       if (nodes < 1 || nodes > 10_000) {
         throw new IllegalArgumentException("cache nodes must be 1..10000, got " + nodes);
@@ -127,6 +128,8 @@ public final class ShardedCacheStage implements Stage {
   private final Config config;
   private final ByteBuf body;
   private final CopyOnWriteArrayList<CacheNode> nodes = new CopyOnWriteArrayList<>();
+  /** Nodes removed since the last reset: their counters stay in the stats. */
+  private final CopyOnWriteArrayList<CacheNode> removed = new CopyOnWriteArrayList<>();
   private final Object topology = new Object();
   private final ServiceQueue origin;
   private final LongAdder requests = new LongAdder();
@@ -136,7 +139,7 @@ public final class ShardedCacheStage implements Stage {
   private final AtomicLongArray requestsBySecond = new AtomicLongArray(TIMELINE_SECONDS);
   private final AtomicLongArray hitsBySecond = new AtomicLongArray(TIMELINE_SECONDS);
   private final AtomicLongArray originBySecond = new AtomicLongArray(TIMELINE_SECONDS);
-  private final List<String> changes = new CopyOnWriteArrayList<>();
+  private final List<Map<String, Object>> changes = new CopyOnWriteArrayList<>();
   private final List<ScheduledFuture<?>> timeline = new ArrayList<>();
   private volatile long epochNanos = System.nanoTime();
   private EventLoopGroup group;
@@ -166,7 +169,9 @@ public final class ShardedCacheStage implements Stage {
       }
       strategy.setNodes(List.copyOf(nodes));
     }
-    restartTimeline();
+    if (!config.eventsFromReset()) {
+      restartTimeline();
+    }
   }
 
   @Override
@@ -247,6 +252,7 @@ public final class ShardedCacheStage implements Stage {
         throw new IllegalStateException("cannot remove the last cache node");
       }
       nodes.remove(node);
+      removed.add(node);
       strategy.setNodes(List.copyOf(nodes));
       record("removed " + node.name);
       return node.name;
@@ -254,9 +260,12 @@ public final class ShardedCacheStage implements Stage {
   }
 
   private void record(String change) {
-    String entry = String.format(java.util.Locale.ROOT, "%.1fs %s", (System.nanoTime() - epochNanos) / 1e9, change);
+    double at = Math.round((System.nanoTime() - epochNanos) / 1e6) / 1000.0;
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("atSeconds", at);
+    entry.put("change", change);
     changes.add(entry);
-    log.info("cache nodes: {}", entry);
+    log.info("cache nodes at {}s: {}", at, change);
   }
 
   private CacheNode find(String name) {
@@ -297,10 +306,14 @@ public final class ShardedCacheStage implements Stage {
   public Map<String, Object> stats() {
     long total = requests.sum();
     List<Map<String, Object>> perNode = new ArrayList<>();
-    for (CacheNode n : nodes) {
+    List<CacheNode> all = new ArrayList<>(nodes);
+    all.addAll(removed);
+    all.sort(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.name.substring(1))));
+    for (CacheNode n : all) {
       Map<String, Object> m = new LinkedHashMap<>();
       long r = n.requests.sum();
       m.put("name", n.name);
+      m.put("removed", removed.contains(n));
       m.put("requests", r);
       m.put("hits", n.hits.sum());
       m.put("hitRatio", r == 0 ? 0.0 : round((double) n.hits.sum() / r));
@@ -341,6 +354,7 @@ public final class ShardedCacheStage implements Stage {
     for (LongAdder a : List.of(requests, hits, originRequests, originShed)) {
       a.reset();
     }
+    removed.clear();
     for (CacheNode n : nodes) {
       n.requests.reset();
       n.hits.reset();

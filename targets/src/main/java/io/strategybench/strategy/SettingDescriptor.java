@@ -30,7 +30,7 @@ public record SettingDescriptor(
     return new SettingDescriptor(
         kebab(field.getName()),
         typeName(field.getType()),
-        String.valueOf(value),
+        value instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') : String.valueOf(value),
         setting.description(),
         setting.min(),
         setting.max());

@@ -30,8 +30,13 @@ class ShardedCacheStageTest {
 
   private static ShardedCacheStage.Config config(int nodes, int entries, String originTime, int capacity, int queue,
       List<NodeEvent> events) {
+    return config(nodes, entries, originTime, capacity, queue, events, false);
+  }
+
+  private static ShardedCacheStage.Config config(int nodes, int entries, String originTime, int capacity, int queue,
+      List<NodeEvent> events, boolean fromReset) {
     return new ShardedCacheStage.Config(nodes, entries, ServiceTime.parse(originTime, "origin"), capacity, queue, 64,
-        events);
+        events, fromReset);
   }
 
   private JsonNode cacheStats() throws Exception {
@@ -125,10 +130,21 @@ class ShardedCacheStageTest {
       assertThat(r.headers().firstValue("x-cache")).as("%s, which was on %s", key, after.get(key)).hasValue(cache);
       assertThat(r.headers().firstValue("x-node")).hasValue(removed.get(key));
     }
-    JsonNode changes = cacheStats().get("changes");
+    JsonNode stats = cacheStats();
+    JsonNode n2 = null;
+    for (JsonNode node : stats.get("nodes")) {
+      if (node.get("name").asText().equals("n2")) {
+        n2 = node;
+      }
+    }
+    assertThat(n2).as("a removed node's counters stay in the stats").isNotNull();
+    assertThat(n2.get("removed").asBoolean()).isTrue();
+    assertThat(n2.get("requests").asLong()).isPositive();
+    JsonNode changes = stats.get("changes");
     assertThat(changes).hasSize(2);
-    assertThat(changes.get(0).asText()).endsWith("added n5");
-    assertThat(changes.get(1).asText()).endsWith("removed n2");
+    assertThat(changes.get(0).get("change").asText()).isEqualTo("added n5");
+    assertThat(changes.get(1).get("change").asText()).isEqualTo("removed n2");
+    assertThat(changes.get(1).get("atSeconds").asDouble()).isGreaterThanOrEqualTo(changes.get(0).get("atSeconds").asDouble());
   }
 
   @Test
@@ -139,7 +155,19 @@ class ShardedCacheStageTest {
     awaitNodes(List.of("n1", "n2", "n4"));
     assertThat(target.post("/_/reset").statusCode()).isEqualTo(200);
     awaitNodes(List.of("n1", "n2", "n4", "n5"));
-    assertThat(cacheStats().get("changes").get(0).asText()).endsWith("added n5");
+    JsonNode change = cacheStats().get("changes").get(0);
+    assertThat(change.get("change").asText()).isEqualTo("added n5");
+    assertThat(change.get("atSeconds").asDouble()).as("offsets count from the reset").isBetween(0.15, 1.0);
+  }
+
+  @Test
+  void aTimelineFromTheResetWaitsForIt() throws Exception {
+    target = TestTarget.start(new ShardedCacheStage(new RingHash(), "ring", config(3, 100, "const:1ms", 8, 64,
+        List.of(NodeEvent.parse("add@100ms")), true)), "hashing");
+    Thread.sleep(400);
+    assertThat(Json.MAPPER.readTree(target.get("/_/nodes").body())).as("no change before the reset").hasSize(3);
+    assertThat(target.post("/_/reset").statusCode()).isEqualTo(200);
+    awaitNodes(List.of("n1", "n2", "n3", "n4"));
   }
 
   private void awaitNodes(List<String> expected) throws Exception {

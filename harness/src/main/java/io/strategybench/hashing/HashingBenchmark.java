@@ -1,0 +1,76 @@
+package io.strategybench.hashing;
+
+import io.strategybench.Families;
+import io.strategybench.strategy.StrategyContext;
+import io.strategybench.strategy.StrategyRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What a consistent hash costs: {@code lookup} is one key to its node, key hashing included (xxHash64 of
+ * eight bytes, each strategy's default); {@code build} is building the whole structure (ring, table) for
+ * {@code nodes} nodes. The strategy is a {@code @Param} resolved through the registry, so plugins are
+ * measured too.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HashingBenchmark {
+  static final int KEYS = 4096;
+
+  @Param({"ring"})
+  public String strategy;
+
+  @Param({"10", "100", "1000"})
+  public int nodes;
+
+  ConsistentHash hash;
+  List<HashNode> nodeList;
+  final byte[][] keys = new byte[KEYS][8];
+
+  @Setup
+  public void setup() {
+    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
+        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
+            List.of()));
+    hash = registry.strategy(ConsistentHash.FAMILY, strategy).create(Map.of(), StrategyContext.system());
+    nodeList = HashingSimulator.nodes(nodes);
+    hash.setNodes(nodeList);
+    for (int i = 0; i < KEYS; i++) {
+      HashingSimulator.writeKey(keys[i], i);
+    }
+  }
+
+  /** One caller's position in the key set. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+  }
+
+  @Benchmark
+  public HashNode lookup(Cursor cursor) {
+    return hash.nodeFor(keys[cursor.next++ & (KEYS - 1)]);
+  }
+
+  @Benchmark
+  public ConsistentHash build() {
+    hash.setNodes(nodeList);
+    return hash;
+  }
+}
