@@ -21,10 +21,11 @@ import picocli.CommandLine.Spec;
 /** {@code bench run SUITE}: a suite in all its lenses, into a results folder with a report. */
 @Command(name = "run", header = "Run a benchmark suite in all its lenses and write results.json and report.html.",
     description = {"",
-        "Suites: quick (every load-balancing strategy, all three lenses, about three minutes) and lb (the same in "
-            + "depth). The run lands in results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, "
-            + "micro/ (JMH JSON), load/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, "
-            + "the target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
+        "Suites: quick (every strategy of every family, all three lenses, briefly: about seven minutes), lb (load"
+            + " balancing in depth, about fifteen minutes) and hashing (consistent hashing in depth). The run lands in"
+            + " results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),"
+            + " load/<family>/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the"
+            + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
         ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class RunCommand implements Callable<Integer> {
@@ -34,12 +35,13 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick or lb.")
+  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick, lb or hashing.")
   String suiteName;
 
   @Option(names = "--strategies", paramLabel = "NAME", split = ",",
       showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description = "Run only these strategies (default: all, plugins included).")
+      description = "Run only these strategies, of any family in the suite (default: all, plugins included);"
+          + " a family none of them belongs to is skipped.")
   List<String> strategies = new ArrayList<>();
 
   @Option(names = "--lenses", paramLabel = "LENS", split = ",",
@@ -69,7 +71,17 @@ final class RunCommand implements Callable<Integer> {
     }
     var registry = bench.registry();
     for (String name : strategies) {
-      registry.strategy(io.strategybench.lb.LoadBalancer.FAMILY, name);
+      boolean known = suite.families().stream()
+          .anyMatch(f -> registry.strategies(f).stream().anyMatch(d -> d.name().equals(name)));
+      if (!known) {
+        StringBuilder valid = new StringBuilder();
+        for (var f : suite.families()) {
+          valid.append(valid.length() == 0 ? "" : "; ").append(f.name()).append(": ")
+              .append(String.join(", ", registry.strategies(f).stream().map(d -> d.name()).toList()));
+        }
+        throw new IllegalArgumentException("unknown strategy '" + name + "' in suite " + suite.name()
+            + "; valid strategy names: " + valid);
+      }
     }
     Path folder = out != null ? Files.createDirectories(out) : ResultsFolder.create(Bench.home().resolve("results"), suite.name());
     List<String> pluginArgs = new ArrayList<>(List.of("--plugins-dir", bench.pluginsDir().toAbsolutePath().toString()));

@@ -163,6 +163,90 @@ public final class Charts {
     return new Chart(name, chart, width, height);
   }
 
+  /**
+   * Lines of y against x, one per series, with dots at the points; optional log axes, a dashed series
+   * ({@code dashed}, e.g. an optimum) and vertical markers with labels (e.g. when a node joined).
+   *
+   * @param series name to points, each {x, y}; points with a NaN y are skipped, so a gap shows
+   * @param dashed names of the series drawn dashed, in grey
+   * @param markers x positions to label with a vertical line
+   */
+  public static Chart lines(String name, String title, String xLabel, String yLabel,
+      Map<String, List<double[]>> series, java.util.Set<String> dashed, boolean logX, boolean logY,
+      Map<Double, String> markers, int width, int height) {
+    XYSeriesCollection dataset = new XYSeriesCollection();
+    for (Map.Entry<String, List<double[]>> entry : series.entrySet()) {
+      XYSeries s = new XYSeries(entry.getKey(), false, true);
+      for (double[] point : entry.getValue()) {
+        if (!Double.isNaN(point[1]) && (!logY || point[1] > 0) && (!logX || point[0] > 0)) {
+          s.add(point[0], point[1]);
+        }
+      }
+      dataset.addSeries(s);
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, dataset, PlotOrientation.VERTICAL, true,
+        false, false);
+    XYPlot plot = chart.getXYPlot();
+    if (logX) {
+      LogAxis x = new LogAxis(xLabel);
+      x.setBase(10);
+      x.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+      x.setTickUnit(new NumberTickUnit(1));
+      plot.setDomainAxis(x);
+    }
+    if (logY) {
+      LogAxis y = new LogAxis(yLabel);
+      y.setBase(10);
+      y.setNumberFormatOverride(new SignificantFormat());
+      y.setMinorTickMarksVisible(true);
+      // one tick a decade when the data spans several, else ticks a fraction of a decade apart
+      double low = Double.MAX_VALUE;
+      double high = 0;
+      for (List<double[]> points : series.values()) {
+        for (double[] p : points) {
+          if (p[1] > 0 && !Double.isNaN(p[1])) {
+            low = Math.min(low, p[1]);
+            high = Math.max(high, p[1]);
+          }
+        }
+      }
+      double decades = high > 0 ? Math.log10(high / low) : 1;
+      y.setTickUnit(new NumberTickUnit(decades > 2 ? 1 : decades > 1 ? 0.5 : 0.25));
+      plot.setRangeAxis(y);
+    } else if (plot.getRangeAxis() instanceof NumberAxis y) {
+      y.setAutoRangeIncludesZero(false);
+      y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+    }
+    for (Map.Entry<Double, String> marker : markers.entrySet()) {
+      org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(marker.getKey());
+      m.setPaint(new Color(0x555555));
+      m.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 3f}, 0f));
+      m.setLabel(marker.getValue());
+      m.setLabelFont(new Font(FONT, Font.PLAIN, 10));
+      m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+      m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(m);
+    }
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    plot.setRenderer(renderer);
+    style(chart);
+    int colour = 0;
+    for (int i = 0; i < dataset.getSeriesCount(); i++) {
+      String key = String.valueOf(dataset.getSeriesKey(i));
+      if (dashed.contains(key)) {
+        renderer.setSeriesPaint(i, new Color(0x444444));
+        renderer.setSeriesStroke(i, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[] {6f, 4f}, 0f));
+        renderer.setSeriesShapesVisible(i, false);
+      } else {
+        renderer.setSeriesPaint(i, PALETTE[colour++ % PALETTE.length]);
+        renderer.setSeriesStroke(i, new BasicStroke(2f));
+        renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5));
+      }
+    }
+    return new Chart(name, chart, width, height);
+  }
+
   private static void style(JFreeChart chart) {
     StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
     theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 15));
@@ -214,6 +298,30 @@ public final class Charts {
     ChartUtils.saveChartAsPNG(folder.resolve(chart.name() + ".png").toFile(), chart.chart(), chart.width(),
         chart.height());
     return svg;
+  }
+
+  /** Tick labels with two significant digits, plain: 0.0032, 0.01, 3.2, 10, 1,000. */
+  static final class SignificantFormat extends NumberFormat {
+    @Override
+    public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
+      if (number == 0 || Double.isNaN(number) || Double.isInfinite(number)) {
+        return toAppendTo.append(number == 0 ? "0" : String.valueOf(number));
+      }
+      java.math.BigDecimal rounded = new java.math.BigDecimal(number).round(new java.math.MathContext(2))
+          .stripTrailingZeros();
+      return toAppendTo.append(rounded.abs().compareTo(java.math.BigDecimal.valueOf(1000)) >= 0
+          ? new DecimalFormat("#,##0").format(rounded) : rounded.toPlainString());
+    }
+
+    @Override
+    public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
+      return format((double) number, toAppendTo, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition parsePosition) {
+      return null;
+    }
   }
 
   /** Axis labels for x = 1/(1-p): 1 is 0%, 10 is 90%, 100 is 99%, 1000 is 99.9%. */

@@ -4,7 +4,6 @@ import static io.strategybench.report.ReportWriter.esc;
 import static io.strategybench.report.ReportWriter.num;
 
 import io.strategybench.report.ReportWriter.Column;
-import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
 import java.io.IOException;
@@ -37,18 +36,18 @@ final class LbSection {
         + " decoded request to its last response byte. Stickiness: share of a session's requests served by its"
         + " first backend. Imbalance: largest per-backend value over the mean.</p>\n");
 
-    Map<String, Histogram> client = report.histograms(strategies, s -> HistogramLogs.sum(file(s, "clientHlog"), t -> true));
-    Map<String, Histogram> server = report.histograms(strategies, s -> HistogramLogs.measuredServerLatency(file(s, "serverHlog")));
+    Map<String, Histogram> client = report.histograms(strategies, s -> HistogramLogs.sum(report.file(s, "clientHlog"), t -> true));
+    Map<String, Histogram> server = report.histograms(strategies, s -> HistogramLogs.measuredServerLatency(report.file(s, "serverHlog")));
     if (!client.isEmpty() || !server.isEmpty()) {
       html.append("<h3>Load: latency by percentile</h3>\n");
       if (!client.isEmpty()) {
         report.chart(Charts.percentiles("lb-load-client-latency", "Client latency by percentile (Gatling, load lens)",
-            client, "ms", 1e6, 600, 420, spread(client)));
+            client, "ms", 1e6, 600, 420, ReportWriter.spread(client)));
       }
       if (!server.isEmpty()) {
         report.chart(Charts.percentiles("lb-load-server-latency",
             "Server latency by percentile (target HdrHistogram, load lens)", server, "ms", 1e6, 600, 420,
-            spread(server)));
+            ReportWriter.spread(server)));
       }
       html.append("<h4>Per strategy: client and server latency</h4>\n<div class=\"grid\">\n");
       for (StrategyResults s : strategies) {
@@ -97,19 +96,7 @@ final class LbSection {
       report.chart(Charts.bars("lb-micro", "Time per pick, by backends and threads (JMH, micro lens)", "ns per pick",
           micro, false, 620, 80 + 18 * strategies.size() * Math.max(1, micro.size())));
     }
-    checksAndFiles();
-  }
-
-  /** Whether the series' 99th percentiles are more than ten times apart: then a log latency axis reads better. */
-  private static boolean spread(Map<String, Histogram> series) {
-    double low = Double.MAX_VALUE;
-    double high = 0;
-    for (Histogram h : series.values()) {
-      double p99 = h.getValueAtPercentile(99);
-      low = Math.min(low, Math.max(p99, 1));
-      high = Math.max(high, p99);
-    }
-    return high > 10 * low;
+    report.checksAndFiles(family);
   }
 
   private List<Column> columns() {
@@ -208,40 +195,6 @@ final class LbSection {
     return params instanceof Map<?, ?> p ? String.valueOf(((Map<String, Object>) p).get("backends")) : "?";
   }
 
-  private void checksAndFiles() {
-    StringBuilder html = report.html();
-    html.append("<h3>Checks</h3>\n<table class=\"summary\"><thead><tr><th>strategy</th><th>lens</th><th>check</th>"
-        + "<th>value</th><th>expected</th><th>result</th></tr></thead><tbody>\n");
-    for (StrategyResults s : strategies) {
-      for (Check c : s.checks) {
-        html.append("<tr><th>").append(esc(s.strategy)).append("</th><td>").append(esc(c.lens())).append("</td><td>")
-            .append(esc(c.name())).append("</td><td>").append(esc(String.valueOf(c.value()))).append("</td><td>")
-            .append(esc(c.expected())).append("</td><td>")
-            .append(c.passed() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
-            .append("</td></tr>\n");
-      }
-    }
-    html.append("</tbody></table>\n");
-    List<String> errors = ReportWriter.errorsOf(strategies);
-    if (!errors.isEmpty()) {
-      html.append("<h3>Errors</h3>\n<ul>");
-      errors.forEach(e -> html.append("<li class=\"fail\">").append(esc(e)).append("</li>"));
-      html.append("</ul>\n");
-    }
-    html.append("<h3>Raw material</h3>\n<ul class=\"files\">");
-    family.files.forEach((k, v) -> html.append("<li>").append(esc(k)).append(": <a href=\"").append(esc(v))
-        .append("\">").append(esc(v)).append("</a></li>"));
-    for (StrategyResults s : strategies) {
-      if (s.load != null && s.load.get("files") instanceof Map<?, ?> files) {
-        html.append("<li>").append(esc(s.strategy)).append(": ");
-        files.forEach((k, v) -> html.append("<a href=\"").append(esc(String.valueOf(v))).append("\">")
-            .append(esc(String.valueOf(k))).append("</a> "));
-        html.append("</li>");
-      }
-    }
-    html.append("</ul>\n");
-  }
-
   @SuppressWarnings("unchecked")
   private String describeWorkload() {
     Map<String, Object> w = family.workload;
@@ -273,13 +226,6 @@ final class LbSection {
           .append(".");
     }
     return out.toString();
-  }
-
-  private java.nio.file.Path file(StrategyResults s, String key) {
-    if (s.load == null || !(s.load.get("files") instanceof Map<?, ?> files) || files.get(key) == null) {
-      return null;
-    }
-    return report.folder().resolve(String.valueOf(files.get(key)));
   }
 
   private static Double div(Double value, double by) {

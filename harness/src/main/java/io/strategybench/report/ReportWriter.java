@@ -1,6 +1,7 @@
 package io.strategybench.report;
 
 import io.strategybench.results.RunResults;
+import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
 import java.io.IOException;
@@ -56,8 +57,11 @@ public final class ReportWriter {
           .append(": what finished is shown; missing cells were not measured.</p>\n");
     }
     for (FamilyResults family : results.families) {
-      if (family.family.equals("lb")) {
-        new LbSection(this, family).render();
+      switch (family.family) {
+        case "lb" -> new LbSection(this, family).render();
+        case "hashing" -> new HashingSection(this, family).render();
+        default -> html.append("<h2>").append(esc(family.title)).append("</h2><p class=\"note\">No report section for"
+            + " this family yet; its figures are in results.json.</p>\n");
       }
     }
     environment();
@@ -130,6 +134,62 @@ public final class ReportWriter {
       html.append("</tr>\n");
     }
     html.append("</tbody></table>\n");
+  }
+
+  /** The family's checks, errors and raw files. */
+  void checksAndFiles(FamilyResults family) {
+    List<StrategyResults> strategies = family.strategies;
+    html.append("<h3>Checks</h3>\n<table class=\"summary\"><thead><tr><th>strategy</th><th>lens</th><th>check</th>"
+        + "<th>value</th><th>expected</th><th>result</th></tr></thead><tbody>\n");
+    for (StrategyResults s : strategies) {
+      for (Check c : s.checks) {
+        html.append("<tr><th>").append(esc(s.strategy)).append("</th><td>").append(esc(c.lens())).append("</td><td>")
+            .append(esc(c.name())).append("</td><td>").append(esc(String.valueOf(c.value()))).append("</td><td>")
+            .append(esc(c.expected())).append("</td><td>")
+            .append(c.passed() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
+            .append("</td></tr>\n");
+      }
+    }
+    html.append("</tbody></table>\n");
+    List<String> errors = errorsOf(strategies);
+    family.errors.forEach(e -> errors.add(family.family + ": " + e));
+    if (!errors.isEmpty()) {
+      html.append("<h3>Errors</h3>\n<ul>");
+      errors.forEach(e -> html.append("<li class=\"fail\">").append(esc(e)).append("</li>"));
+      html.append("</ul>\n");
+    }
+    html.append("<h3>Raw material</h3>\n<ul class=\"files\">");
+    family.files.forEach((k, v) -> html.append("<li>").append(esc(k)).append(": <a href=\"").append(esc(v))
+        .append("\">").append(esc(v)).append("</a></li>"));
+    for (StrategyResults s : strategies) {
+      if (s.load != null && s.load.get("files") instanceof Map<?, ?> files) {
+        html.append("<li>").append(esc(s.strategy)).append(": ");
+        files.forEach((k, v) -> html.append("<a href=\"").append(esc(String.valueOf(v))).append("\">")
+            .append(esc(String.valueOf(k))).append("</a> "));
+        html.append("</li>");
+      }
+    }
+    html.append("</ul>\n");
+  }
+
+  /** A load run's raw file, or null. */
+  java.nio.file.Path file(StrategyResults s, String key) {
+    if (s.load == null || !(s.load.get("files") instanceof Map<?, ?> files) || files.get(key) == null) {
+      return null;
+    }
+    return folder.resolve(String.valueOf(files.get(key)));
+  }
+
+  /** Whether the series' 99th percentiles are more than ten times apart: then a log latency axis reads better. */
+  static boolean spread(Map<String, Histogram> series) {
+    double low = Double.MAX_VALUE;
+    double high = 0;
+    for (Histogram h : series.values()) {
+      double p99 = h.getValueAtPercentile(99);
+      low = Math.min(low, Math.max(p99, 1));
+      high = Math.max(high, p99);
+    }
+    return high > 10 * low;
   }
 
   /**

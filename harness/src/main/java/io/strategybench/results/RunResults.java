@@ -45,6 +45,10 @@ public final class RunResults {
     /** Files of raw material relative to the run folder (JMH JSON, ...). */
     public Map<String, String> files = new LinkedHashMap<>();
     public List<StrategyResults> strategies = new ArrayList<>();
+    /** Reference implementations measured in the same run (Guava's jump hash beside ours), when the family has one. */
+    public Map<String, Object> reference;
+    /** What failed for the family as a whole (a reference benchmark), per lens. */
+    public List<String> errors = new ArrayList<>();
 
     public StrategyResults strategy(String name) {
       for (StrategyResults s : strategies) {

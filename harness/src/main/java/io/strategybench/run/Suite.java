@@ -9,25 +9,55 @@ import java.util.Map;
  * @param name suite name ({@code quick})
  * @param description one paragraph shown in the report
  * @param lb the load-balancing plan, or null
+ * @param hashing the consistent-hashing plan, or null
  */
-public record Suite(String name, String description, LbPlan lb) {
+public record Suite(String name, String description, LbPlan lb, HashingPlan hashing) {
 
   /** The lenses every suite may run, in the order they run. */
   public static final List<String> LENSES = List.of("simulate", "micro", "load");
 
   private static final Map<String, Suite> BUILT_IN = Map.of(
       "quick", new Suite("quick",
-          "Every load-balancing strategy on four simulated backends of unequal capacity, one of which slows down"
-              + " ten-fold halfway through, in all three lenses: JMH per pick, a deterministic simulation, and a"
-              + " Gatling load run against the Netty target.",
+          "Every strategy of every family in all three lenses, briefly. Load balancing: four simulated backends of"
+              + " unequal capacity, one of which slows down ten-fold halfway through; JMH per pick, a deterministic"
+              + " simulation, a Gatling load run against the Netty target. Consistent hashing: balance and movement"
+              + " on 100 nodes and in sweeps, JMH of lookup and build at 1,000 nodes beside Guava's jump hash, and a"
+              + " Gatling run of Zipf reads through the target as the router of an 8-node sharded cache, a node"
+              + " joining and one leaving.",
           new LbPlan(4, List.of(4, 2, 1, 1), List.of(8, 4, 2, 2), "exp:5ms", 128, 1024, "b4", 10, 0.5, 600,
-              20, 1, 1000, 200, 8, 3, 1, List.of(16), List.of(1, 2), MicroLens.Settings.quick())),
+              20, 1, 1000, 200, 8, 3, 1, List.of(16), List.of(1, 2), MicroLens.Settings.quick()),
+          new HashingPlan(100, 1_000_000, List.of(10, 30, 100, 300, 1000), 100, 1_000_000,
+              List.of(3, 10, 30, 100, 300, 1000), 100_000, 1, List.of(1000), List.of(1), MicroLens.Settings.quick(), 8, 250, 10_000, 0.99,
+              "exp:20ms", 64, 1024, 1024, 1500, 12, 6, 1, 1.0 / 3, 2.0 / 3)),
       "lb", new Suite("lb",
           "The load-balancing family in depth: longer load runs at a higher rate, JMH at 3, 16 and 128 backends"
               + " with 1 and 2 threads, a minute of simulated time; one of four unequal backends slows ten-fold"
               + " halfway through.",
           new LbPlan(4, List.of(4, 2, 1, 1), List.of(8, 4, 2, 2), "exp:5ms", 128, 1024, "b4", 10, 0.5, 1500,
-              60, 1, 1000, 200, 30, 5, 1, List.of(3, 16, 128), List.of(1, 2), MicroLens.Settings.standard())));
+              60, 1, 1000, 200, 30, 5, 1, List.of(3, 16, 128), List.of(1, 2), MicroLens.Settings.standard()),
+          null),
+      "hashing", new Suite("hashing",
+          "The consistent-hashing family in depth: 10 million keys on 100 nodes; sweeps of virtual nodes (10 to"
+              + " 1,000) and of node counts (3 to 1,000); JMH of lookup and build at 10, 100 and 1,000 nodes beside"
+              + " Guava's jump hash; a 30-second Gatling run of Zipf reads through an 8-node sharded cache per"
+              + " strategy, a node joining at a third and the middle node leaving at two thirds.",
+          null,
+          new HashingPlan(100, 10_000_000, List.of(10, 20, 50, 100, 200, 500, 1000), 100, 2_000_000,
+              List.of(3, 5, 10, 20, 50, 100, 200, 500, 1000), 1_000_000, 1, List.of(10, 100, 1000), List.of(1),
+              MicroLens.Settings.standard(), 8, 250, 10_000, 0.99, "exp:20ms", 64, 1024, 1024, 2000, 30, 10, 1,
+              1.0 / 3, 2.0 / 3)));
+
+  /** The families this suite runs, in the order it runs them. */
+  public List<io.strategybench.strategy.Family<?>> families() {
+    List<io.strategybench.strategy.Family<?>> families = new java.util.ArrayList<>();
+    if (lb != null) {
+      families.add(io.strategybench.lb.LoadBalancer.FAMILY);
+    }
+    if (hashing != null) {
+      families.add(io.strategybench.hashing.ConsistentHash.FAMILY);
+    }
+    return families;
+  }
 
   /** Built-in suite names, sorted. */
   public static List<String> names() {

@@ -1,6 +1,7 @@
 package io.strategybench.run;
 
 import io.strategybench.backend.SimulatedBackendSpec;
+import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.lb.HealthPolicy;
 import io.strategybench.lb.LbSimulationResult;
 import io.strategybench.lb.LbWorkload;
@@ -15,6 +16,7 @@ import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
 import io.strategybench.server.Json;
+import io.strategybench.strategy.Family;
 import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.IOException;
@@ -54,12 +56,12 @@ public final class SuiteRunner {
   }
 
   private final Suite suite;
-  private final StrategyRegistry registry;
-  private final List<String> pluginArgs;
-  private final Path folder;
-  private final Options options;
-  private final Progress progress;
-  private final RunResults results = new RunResults();
+  final StrategyRegistry registry;
+  final List<String> pluginArgs;
+  final Path folder;
+  final Options options;
+  final Progress progress;
+  final RunResults results = new RunResults();
   private final long startNanos = System.nanoTime();
   private volatile boolean finished;
   private volatile boolean interrupted;
@@ -92,14 +94,18 @@ public final class SuiteRunner {
     Thread hook = new Thread(this::interrupted, "suite-interrupted");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      if (suite.lb() != null) {
+      if (suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty()) {
         runLb(suite.lb());
+      }
+      if (suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty()) {
+        new HashingRunner(this).run(suite.hashing());
       }
     } catch (Interrupted e) {
       return 1;
     }
     try {
-      boolean failed = results.families.stream().flatMap(f -> f.strategies.stream()).anyMatch(s -> !s.errors.isEmpty());
+      boolean failed = results.families.stream().flatMap(f -> f.strategies.stream()).anyMatch(s -> !s.errors.isEmpty())
+          || results.families.stream().anyMatch(f -> !f.errors.isEmpty());
       finish(failed ? RunResults.PARTIAL : RunResults.COMPLETE);
     } finally {
       if (finished) {
@@ -122,27 +128,27 @@ public final class SuiteRunner {
     return results;
   }
 
-  private boolean wants(String lens) {
+  boolean wants(String lens) {
     return options.lenses().isEmpty() || options.lenses().contains(lens);
   }
 
-  // ---- load balancing ----------------------------------------------------------------------------------------
-
-  private void runLb(LbPlan planned) throws IOException, InterruptedException {
-    LbPlan plan = options.loadSeconds() > 0 ? planned.withLoadSeconds(options.loadSeconds()) : planned;
-    List<StrategyDescriptor<LoadBalancer>> chosen = new ArrayList<>();
+  /** The family's strategies the user chose: all when none were named, else those of the names in this family. */
+  <T> List<StrategyDescriptor<T>> chosen(Family<T> family) {
+    List<StrategyDescriptor<T>> all = registry.strategies(family);
     if (options.strategies().isEmpty()) {
-      chosen.addAll(registry.strategies(LoadBalancer.FAMILY));
-    } else {
-      for (String name : options.strategies()) {
-        chosen.add(registry.strategy(LoadBalancer.FAMILY, name));
-      }
+      return all;
     }
+    return all.stream().filter(d -> options.strategies().contains(d.name())).toList();
+  }
+
+  /** Adds the family, with a record for each strategy, to the results and saves them. */
+  <T> FamilyResults addFamily(Family<T> kind, Map<String, Object> workload, List<StrategyDescriptor<T>> chosen)
+      throws IOException {
     FamilyResults family = new FamilyResults();
-    family.family = LoadBalancer.FAMILY.name();
-    family.title = LoadBalancer.FAMILY.title();
-    family.workload = lbWorkload(plan);
-    for (StrategyDescriptor<LoadBalancer> d : chosen) {
+    family.family = kind.name();
+    family.title = kind.title();
+    family.workload = workload;
+    for (StrategyDescriptor<T> d : chosen) {
       StrategyResults s = new StrategyResults();
       s.strategy = d.name();
       s.source = d.source();
@@ -153,6 +159,15 @@ public final class SuiteRunner {
       results.families.add(family);
     }
     save();
+    return family;
+  }
+
+  // ---- load balancing ----------------------------------------------------------------------------------------
+
+  private void runLb(LbPlan planned) throws IOException, InterruptedException {
+    LbPlan plan = options.loadSeconds() > 0 ? planned.withLoadSeconds(options.loadSeconds()) : planned;
+    List<StrategyDescriptor<LoadBalancer>> chosen = chosen(LoadBalancer.FAMILY);
+    FamilyResults family = addFamily(LoadBalancer.FAMILY, lbWorkload(plan), chosen);
     double perLoad = plan.warmupSeconds() + plan.loadSeconds() + 6;
     double perMicro = plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
         * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
@@ -231,7 +246,7 @@ public final class SuiteRunner {
   }
 
   private Map<String, Object> lbLoad(LbPlan plan, String strategy) throws IOException, InterruptedException {
-    Path work = folder.resolve("load").resolve(strategy);
+    Path work = folder.resolve("load").resolve("lb").resolve(strategy);
     List<String> serve = new ArrayList<>(List.of("--family", "lb", "--strategy", strategy,
         "--io-threads", String.valueOf(plan.ioThreads()), "--simulated", String.valueOf(plan.backends()),
         "--sim-weights", join(plan.weights()), "--sim-capacities", join(plan.capacities()),
@@ -262,6 +277,22 @@ public final class SuiteRunner {
   @SuppressWarnings("unchecked")
   private Map<String, Object> lbLoadResult(GatlingRun.Result gatling, Map<String, Object> stats, Path work,
       int seconds) {
+    Map<String, Object> lb = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("lb");
+    Map<String, Object> load = clientAndServer(gatling, stats, seconds);
+    for (String key : List.of("backends", "shareImbalance", "peakInFlightImbalance", "stickiness", "clientAffinity",
+        "dispatchedWhileUnavailable", "retries", "noBackend", "connectFailures", "timeouts", "brokenResponses",
+        "strategyErrors")) {
+      load.put(key, lb.get(key));
+    }
+    load.put("files", loadFiles(gatling, work));
+    return load;
+  }
+
+  /**
+   * What every load run reports: the client's figures (Gatling), the server's (its HdrHistogram and
+   * counters), and throughput over the measured phase.
+   */
+  static Map<String, Object> clientAndServer(GatlingRun.Result gatling, Map<String, Object> stats, int seconds) {
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("requests", gatling.requests());
     client.put("ok", gatling.ok());
@@ -276,7 +307,6 @@ public final class SuiteRunner {
     if (stats.get("latency") instanceof Map<?, ?> latency) {
       latency.forEach((k, v) -> server.put(String.valueOf(k), v));
     }
-    Map<String, Object> lb = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("lb");
     Map<String, Object> load = new LinkedHashMap<>();
     load.put("client", client);
     load.put("server", server);
@@ -284,19 +314,18 @@ public final class SuiteRunner {
     load.put("throughputRps", round((double) gatling.ok() / seconds));
     long bytes = stats.get("bytesOut") instanceof Number n ? n.longValue() : 0;
     load.put("throughputMbps", round(bytes * 8.0 / seconds / 1e6));
-    for (String key : List.of("backends", "shareImbalance", "peakInFlightImbalance", "stickiness", "clientAffinity",
-        "dispatchedWhileUnavailable", "retries", "noBackend", "connectFailures", "timeouts", "brokenResponses",
-        "strategyErrors")) {
-      load.put(key, lb.get(key));
-    }
+    return load;
+  }
+
+  /** The raw material of a load run, relative to the run folder. */
+  Map<String, String> loadFiles(GatlingRun.Result gatling, Path work) {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
     files.put("clientHlog", folder.relativize(work.resolve("client.hlog")).toString());
     files.put("serverHlog", folder.relativize(work.resolve("server.hlog")).toString());
     files.put("targetLog", folder.relativize(work.resolve("target.log")).toString());
     files.put("gatlingLog", folder.relativize(work.resolve("gatling.log")).toString());
-    load.put("files", files);
-    return load;
+    return files;
   }
 
   private static List<SimulatedBackendSpec> pool(LbPlan plan, List<String> faults) {
@@ -356,13 +385,17 @@ public final class SuiteRunner {
     }
   }
 
-  private void stopIfInterrupted() {
+  boolean isInterrupted() {
+    return interrupted;
+  }
+
+  void stopIfInterrupted() {
     if (interrupted) {
       throw new Interrupted();
     }
   }
 
-  private void fail(StrategyResults s, String lens, Exception e) {
+  void fail(StrategyResults s, String lens, Exception e) {
     if (interrupted) {
       return; // the step was cut short by the interruption, not failed
     }
@@ -374,11 +407,11 @@ public final class SuiteRunner {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> toMap(Object value) {
+  static Map<String, Object> toMap(Object value) {
     return Json.MAPPER.convertValue(value, LinkedHashMap.class);
   }
 
-  private void save() throws IOException {
+  void save() throws IOException {
     if (interrupted) {
       return; // the interruption writes the last version
     }
@@ -422,15 +455,15 @@ public final class SuiteRunner {
     return OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
   }
 
-  private static double round(double value) {
+  static double round(double value) {
     return Math.round(value * 10_000.0) / 10_000.0;
   }
 
-  private static String join(List<Integer> values) {
+  static String join(List<Integer> values) {
     return String.join(",", values.stream().map(String::valueOf).toList());
   }
 
-  private static String fmt(Object value) {
+  static String fmt(Object value) {
     if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
       return String.valueOf(n.longValue());
     }
@@ -438,11 +471,11 @@ public final class SuiteRunner {
   }
 
   @SuppressWarnings("unchecked")
-  private static Object nested(Map<String, Object> map, String outer, String inner) {
+  static Object nested(Map<String, Object> map, String outer, String inner) {
     return map.get(outer) instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(inner) : null;
   }
 
-  private static double asDouble(Object value) {
+  static double asDouble(Object value) {
     return value instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

@@ -53,7 +53,8 @@ class CliTest {
   @Test
   void helpWorksForEveryCommand() {
     for (String[] args : new String[][] {{"--help"}, {"list", "--help"}, {"serve", "--help"}, {"simulate", "lb", "--help"},
-        {"micro", "lb", "--help"}, {"run", "--help"}}) {
+        {"micro", "lb", "--help"}, {"simulate", "hashing", "--help"}, {"micro", "hashing", "--help"},
+        {"run", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.status()).as(String.join(" ", args)).isZero();
       assertThat(run.out()).contains("Usage:");
@@ -61,13 +62,13 @@ class CliTest {
   }
 
   @Test
-  void listShowsTheLoadBalancingFamilyWithItsTenStrategies() throws Exception {
+  void listShowsTheLoadBalancingFamilyFirstWithItsTenStrategies() throws Exception {
     CliRun text = CliRun.of("--plugins-dir", "/nonexistent", "list");
     assertThat(text.status()).isZero();
     assertThat(text.out()).contains("lb (Load balancing)").contains("peak-ewma").contains("--param decay-millis=10000");
     CliRun json = CliRun.of("--plugins-dir", "/nonexistent", "list", "--json");
     JsonNode doc = Json.MAPPER.readTree(json.out());
-    assertThat(doc.get("families")).hasSize(1);
+    assertThat(doc.get("families")).hasSize(2);
     JsonNode lb = doc.get("families").get(0);
     assertThat(lb.get("family").asText()).isEqualTo("lb");
     assertThat(lb.get("strategies")).hasSize(10);
@@ -86,15 +87,22 @@ class CliTest {
 
   @Test
   void anUnknownStrategyExitsWithStatus2AndListsTheValidNames() {
-    for (String[] args : new String[][] {{"simulate", "lb", "--strategy", "fastest"}, {"serve", "--strategy", "fastest"},
-        {"run", "quick", "--strategies", "fastest"}}) {
+    for (String[] args : new String[][] {{"simulate", "lb", "--strategy", "fastest"}, {"serve", "--strategy", "fastest"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
       assertThat(run.err()).contains("unknown lb strategy 'fastest'").contains("round-robin, sticky-round-robin");
     }
+    CliRun run = CliRun.of("run", "quick", "--strategies", "ring,fastest");
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("unknown strategy 'fastest' in suite quick; valid strategy names: lb: ip-hash,")
+        .contains("; hashing: bounded-load, jump,");
+    CliRun lbOnly = CliRun.of("run", "lb", "--strategies", "ring");
+    assertThat(lbOnly.status()).isEqualTo(2);
+    assertThat(lbOnly.err()).contains("unknown strategy 'ring' in suite lb; valid strategy names: lb: ")
+        .doesNotContain("hashing:");
     CliRun suite = CliRun.of("run", "slow");
     assertThat(suite.status()).isEqualTo(2);
-    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: lb, quick");
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: hashing, lb, quick");
   }
 
   @Test

@@ -1,0 +1,52 @@
+package io.strategybench.run;
+
+import java.util.List;
+
+/**
+ * What a suite runs for the consistent-hashing family, in each lens.
+ *
+ * @param simulateNodes nodes of the headline simulation
+ * @param simulateKeys keys it places
+ * @param vnodeSweep virtual-node counts swept for the strategies that have them
+ * @param vnodeSweepNodes nodes during that sweep
+ * @param vnodeSweepKeys keys placed at each of its points (enough that sampling noise stays below the spread)
+ * @param nodeSweep node counts swept for every strategy (moved fraction against N)
+ * @param nodeSweepKeys keys placed at each of its points
+ * @param seed seed of the key set and of the load's key draws
+ * @param microNodes node counts for JMH
+ * @param microThreads thread counts for JMH
+ * @param micro JMH iterations and forks
+ * @param cacheNodes cache nodes behind the router at the start of a load run
+ * @param cacheEntries keys each node's LRU holds
+ * @param keys distinct keys the load reads
+ * @param zipf Zipf exponent of the key popularity
+ * @param originTime the origin's service time
+ * @param originCapacity misses the origin serves at once
+ * @param originQueue misses waiting beyond that
+ * @param responseBytes body size of each answer
+ * @param rate requests per second of the load
+ * @param loadSeconds measured seconds of each load run
+ * @param warmupSeconds warm-up seconds before it (fills the caches)
+ * @param ioThreads the target's I/O threads
+ * @param addAt when a node joins, as a fraction of the measured time
+ * @param removeAt when the middle node leaves, as a fraction of the measured time
+ */
+public record HashingPlan(int simulateNodes, long simulateKeys, List<Integer> vnodeSweep, int vnodeSweepNodes,
+    long vnodeSweepKeys, List<Integer> nodeSweep, long nodeSweepKeys, long seed, List<Integer> microNodes, List<Integer> microThreads,
+    MicroLens.Settings micro, int cacheNodes, int cacheEntries, int keys, double zipf, String originTime,
+    int originCapacity, int originQueue, int responseBytes, double rate, int loadSeconds, int warmupSeconds,
+    int ioThreads, double addAt, double removeAt) {
+
+  /** The node changes of a load run whose measured phase lasts {@code seconds}. */
+  public List<String> events(int seconds) {
+    return List.of("add@" + Math.round(seconds * addAt * 1000) + "ms", "remove@" + Math.round(seconds * removeAt * 1000)
+        + "ms");
+  }
+
+  public HashingPlan withLoadSeconds(int seconds) {
+    return new HashingPlan(simulateNodes, simulateKeys, vnodeSweep, vnodeSweepNodes, vnodeSweepKeys, nodeSweep,
+        nodeSweepKeys, seed,
+        microNodes, microThreads, micro, cacheNodes, cacheEntries, keys, zipf, originTime, originCapacity, originQueue,
+        responseBytes, rate, seconds, warmupSeconds, ioThreads, addAt, removeAt);
+  }
+}

@@ -1,0 +1,338 @@
+package io.strategybench.run;
+
+import io.strategybench.hashing.CacheTimeline;
+import io.strategybench.hashing.ConsistentHash;
+import io.strategybench.hashing.HashingMicro;
+import io.strategybench.hashing.HashingSimulationResult;
+import io.strategybench.hashing.HashingSimulator;
+import io.strategybench.results.RunResults.Check;
+import io.strategybench.results.RunResults.FamilyResults;
+import io.strategybench.results.RunResults.StrategyResults;
+import io.strategybench.server.Json;
+import io.strategybench.strategy.SettingDescriptor;
+import io.strategybench.strategy.StrategyDescriptor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The consistent-hashing family of a suite: the simulation (headline figures at N nodes, a sweep of virtual
+ * nodes, a sweep of node counts), JMH of lookup and build with Guava's jump hash measured beside ours, and a
+ * load run per strategy against the target as the router of a sharded cache, a node joining and one
+ * leaving while Gatling reads Zipf-distributed keys.
+ */
+final class HashingRunner {
+  private static final String FAMILY = ConsistentHash.FAMILY.name();
+
+  private final SuiteRunner run;
+
+  HashingRunner(SuiteRunner run) {
+    this.run = run;
+  }
+
+  void run(HashingPlan planned) throws IOException, InterruptedException {
+    HashingPlan plan = run.options.loadSeconds() > 0 ? planned.withLoadSeconds(run.options.loadSeconds()) : planned;
+    List<StrategyDescriptor<ConsistentHash>> chosen = run.chosen(ConsistentHash.FAMILY);
+    FamilyResults family = run.addFamily(ConsistentHash.FAMILY, workload(plan), chosen);
+    Progress progress = run.progress;
+
+    double perSimulate = simulateSeconds(plan);
+    double perMicroRun = plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
+        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 1.0;
+    // Two benchmarks (lookup, build) per node count, per thread count.
+    double perMicro = 2 * plan.microNodes().size() * plan.microThreads().size() * perMicroRun;
+    double perLoad = plan.warmupSeconds() + plan.loadSeconds() + 6;
+    progress.plan((run.wants("simulate") ? chosen.size() * perSimulate : 0)
+        + (run.wants("micro") ? (chosen.size() + 1) * perMicro : 0)
+        + (run.wants("load") ? chosen.size() * perLoad : 0));
+
+    if (run.wants("simulate")) {
+      int i = 0;
+      for (StrategyDescriptor<ConsistentHash> d : chosen) {
+        run.stopIfInterrupted();
+        progress.step(String.format("hashing simulate %s (%d/%d)", d.name(), ++i, chosen.size()), perSimulate);
+        StrategyResults s = family.strategy(d.name());
+        try {
+          Map<String, Object> simulate = simulate(plan, d);
+          synchronized (run.results) {
+            s.simulate = simulate;
+          }
+        } catch (RuntimeException e) {
+          run.fail(s, "simulate", e);
+        }
+        run.save();
+      }
+    }
+
+    if (run.wants("micro")) {
+      for (StrategyDescriptor<ConsistentHash> d : chosen) {
+        run.stopIfInterrupted();
+        StrategyResults s = family.strategy(d.name());
+        String file = "micro/jmh-hashing-" + d.name() + ".json";
+        try {
+          List<MicroLens.Score> scores = HashingMicro.measure(List.of(d.name()), plan.microNodes(),
+              plan.microThreads(), plan.micro(), run.registry.plugins(), run.folder.resolve(file), null,
+              line -> progress.step("hashing " + line + " [" + (chosen.indexOf(d) + 1) + "/" + chosen.size()
+                  + " strategies]", perMicro / plan.microThreads().size()));
+          Map<String, Object> micro = new LinkedHashMap<>();
+          micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+          micro.put("jmhJson", file);
+          synchronized (run.results) {
+            s.micro = micro;
+          }
+        } catch (IOException | RuntimeException e) {
+          run.fail(s, "micro", e);
+        }
+        run.save();
+      }
+      run.stopIfInterrupted();
+      reference(plan, family, perMicro);
+      family.files.put("jmhJson", "micro/");
+      run.save();
+    }
+
+    if (run.wants("load")) {
+      int i = 0;
+      for (StrategyDescriptor<ConsistentHash> d : chosen) {
+        run.stopIfInterrupted();
+        progress.step(String.format("hashing load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
+        StrategyResults s = family.strategy(d.name());
+        try {
+          Map<String, Object> load = load(plan, d.name());
+          synchronized (run.results) {
+            s.load = load;
+          }
+          @SuppressWarnings("unchecked")
+          Map<String, Object> cache = (Map<String, Object>) load.get("cache");
+          progress.note(String.format(Locale.ROOT,
+              "        %s: hit ratio %.1f%%, origin %.0f req/s, client p99 %s ms, %.0f req/s, errors %.2f%%",
+              d.name(), SuiteRunner.asDouble(cache.get("hitRatio")) * 100,
+              SuiteRunner.asDouble(cache.get("originRps")),
+              SuiteRunner.fmt(SuiteRunner.nested(load, "client", "p99Millis")),
+              SuiteRunner.asDouble(load.get("throughputRps")),
+              SuiteRunner.asDouble(SuiteRunner.nested(load, "client", "errorRate")) * 100));
+        } catch (IOException | RuntimeException e) {
+          run.fail(s, "load", e);
+        }
+        run.save();
+      }
+    }
+  }
+
+  // ---- simulate ----------------------------------------------------------------------------------------------
+
+  /** Seconds one strategy's simulation takes here, roughly: lookups dominate. */
+  private static double simulateSeconds(HashingPlan plan) {
+    double lookups = 3.0 * (plan.simulateKeys() + plan.vnodeSweepKeys() * plan.vnodeSweep().size()
+        + plan.nodeSweepKeys() * plan.nodeSweep().size());
+    return Math.max(0.5, lookups * 60e-9);
+  }
+
+  private static Map<String, Object> simulate(HashingPlan plan, StrategyDescriptor<ConsistentHash> d) {
+    Map<String, Object> out = SuiteRunner.toMap(
+        HashingSimulator.run(d, Map.of(), plan.simulateNodes(), plan.simulateKeys(), plan.seed()));
+    boolean hasVnodes = d.settings().stream().map(SettingDescriptor::name).anyMatch("vnodes"::equals);
+    if (hasVnodes) {
+      List<Map<String, Object>> sweep = new ArrayList<>();
+      for (int v : plan.vnodeSweep()) {
+        sweep.add(point(HashingSimulator.run(d, Map.of("vnodes", String.valueOf(v)), plan.vnodeSweepNodes(),
+            plan.vnodeSweepKeys(), plan.seed()), v));
+      }
+      out.put("vnodeSweep", sweep);
+    }
+    List<Map<String, Object>> nodes = new ArrayList<>();
+    for (int n : plan.nodeSweep()) {
+      nodes.add(point(HashingSimulator.run(d, Map.of(), n, plan.nodeSweepKeys(), plan.seed()), null));
+    }
+    out.put("nodeSweep", nodes);
+    return out;
+  }
+
+  /** The figures a sweep chart needs from one simulation. */
+  private static Map<String, Object> point(HashingSimulationResult r, Integer vnodes) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (vnodes != null) {
+      m.put("vnodes", vnodes);
+    }
+    m.put("nodes", r.nodes());
+    m.put("keys", r.keys());
+    m.put("peakToMean", r.peakToMean());
+    m.put("relStdDev", r.relStdDev());
+    m.put("randomRelStdDev", r.randomRelStdDev());
+    m.put("movedOnAdd", r.movedOnAdd());
+    m.put("optimumOnAdd", r.optimumOnAdd());
+    m.put("movedOnRemove", r.movedOnRemove());
+    m.put("optimumOnRemove", r.optimumOnRemove());
+    m.put("violationsOnAdd", r.violationsOnAdd());
+    m.put("violationsOnRemove", r.violationsOnRemove());
+    m.put("monotonicityViolations", r.monotonicityViolations());
+    m.put("memoryBytes", r.memoryBytes());
+    return m;
+  }
+
+  // ---- micro -------------------------------------------------------------------------------------------------
+
+  /**
+   * Guava's {@code Hashing.consistentHash} and our jump hash in the same JMH run; the {@code jump} strategy,
+   * when chosen, gets a check that it is not slower than Guava's beyond the two scores' JMH errors.
+   */
+  private void reference(HashingPlan plan, FamilyResults family, double perMicro) throws IOException {
+    String file = "micro/jmh-hashing-reference.json";
+    try {
+      List<MicroLens.Score> scores = HashingMicro.reference(plan.microNodes(), plan.microThreads(), plan.micro(),
+          run.registry.plugins(), run.folder.resolve(file),
+          line -> run.progress.step("hashing " + line + " (jump hash vs Guava)", perMicro / plan.microThreads().size()));
+      Map<String, Object> reference = new LinkedHashMap<>();
+      reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+      List<Map<String, Object>> rows = HashingMicro.jumpVsGuava(scores);
+      reference.put("jumpVsGuava", rows);
+      reference.put("jmhJson", file);
+      StrategyResults jump = family.strategy("jump");
+      synchronized (run.results) {
+        family.reference = reference;
+        if (jump != null) {
+          for (Map<String, Object> row : rows) {
+            double ours = SuiteRunner.asDouble(row.get("jumpNsPerOp"));
+            double guava = SuiteRunner.asDouble(row.get("guavaNsPerOp"));
+            double slack = SuiteRunner.asDouble(row.get("jumpNsPerOpError"))
+                + SuiteRunner.asDouble(row.get("guavaNsPerOpError"));
+            jump.checks.add(new Check("jump hash at " + row.get("nodes") + " nodes, " + row.get("threads")
+                + " thread(s), is at least as fast as Guava's consistentHash (within JMH error)", "micro",
+                ours <= guava + slack, row.get("ratio"), "Guava ns / ours >= 1 within error"));
+          }
+        }
+      }
+      for (Map<String, Object> row : rows) {
+        run.progress.note(String.format(Locale.ROOT, "        jump hash vs Guava, %s nodes: ours %.2f ns, Guava's %.2f"
+            + " ns (Guava/ours %.3f)", row.get("nodes"), SuiteRunner.asDouble(row.get("jumpNsPerOp")),
+            SuiteRunner.asDouble(row.get("guavaNsPerOp")), SuiteRunner.asDouble(row.get("ratio"))));
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!run.isInterrupted()) {
+        synchronized (run.results) {
+          family.errors.add("micro reference: " + e.getMessage());
+        }
+        run.progress.note("        the jump-hash reference benchmark failed: " + e.getMessage());
+      }
+    }
+  }
+
+  // ---- load --------------------------------------------------------------------------------------------------
+
+  private Map<String, Object> load(HashingPlan plan, String strategy) throws IOException, InterruptedException {
+    Path work = run.folder.resolve("load").resolve(FAMILY).resolve(strategy);
+    List<String> serve = new ArrayList<>(List.of("--family", FAMILY, "--strategy", strategy,
+        "--io-threads", String.valueOf(plan.ioThreads()), "--cache-nodes", String.valueOf(plan.cacheNodes()),
+        "--cache-entries", String.valueOf(plan.cacheEntries()), "--origin-time", plan.originTime(),
+        "--origin-capacity", String.valueOf(plan.originCapacity()), "--origin-queue",
+        String.valueOf(plan.originQueue()), "--cache-response-bytes", String.valueOf(plan.responseBytes()),
+        "--hlog", work.resolve("server.hlog").toString(), "--node-events-from", "reset"));
+    for (String event : plan.events(plan.loadSeconds())) {
+      serve.add("--node-event");
+      serve.add(event);
+    }
+    try (TargetProcess target = TargetProcess.start(run.pluginArgs, serve, work, Duration.ofSeconds(60))) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      properties.put("target.url", target.url());
+      properties.put("rate", String.valueOf(plan.rate()));
+      properties.put("duration", String.valueOf(plan.loadSeconds()));
+      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
+      properties.put("profile", run.options.profile());
+      properties.put("keys", String.valueOf(plan.keys()));
+      properties.put("zipf", String.valueOf(plan.zipf()));
+      properties.put("seed", String.valueOf(plan.seed()));
+      properties.put("hlog", work.resolve("client.hlog").toString());
+      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.hashing.ShardedCacheSimulation", properties,
+          work.resolve("gatling"), "hashing " + strategy, "request", work.resolve("gatling.log"),
+          run.progress::update);
+      Map<String, Object> stats = target.stats();
+      Map<String, Object> load = SuiteRunner.clientAndServer(gatling, stats, plan.loadSeconds());
+      load.put("cache", cache(stats, plan.loadSeconds()));
+      load.put("files", run.loadFiles(gatling, work));
+      return load;
+    }
+  }
+
+  /** The cache stage's figures, its per-second series cut to the measured phase, and each change's dip. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> cache(Map<String, Object> stats, int seconds) {
+    Map<String, Object> stage = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("cache");
+    Map<String, Object> cache = new LinkedHashMap<>();
+    for (String key : List.of("requests", "hits", "hitRatio", "originRequests", "originShed", "originPeakInFlight",
+        "nodes")) {
+      cache.put(key, stage.get(key));
+    }
+    cache.put("originRps", SuiteRunner.round(SuiteRunner.asDouble(stage.get("originRequests")) / seconds));
+    Map<String, Object> series = (Map<String, Object>) stage.get("perSecond");
+    List<Long> requests = longs(series.get("requests"), seconds);
+    List<Long> hits = longs(series.get("hits"), seconds);
+    List<Long> origin = longs(series.get("originRequests"), seconds);
+    double[] ratio = CacheTimeline.hitRatio(requests, hits);
+    List<Double> ratios = new ArrayList<>();
+    for (double r : ratio) {
+      ratios.add(Double.isNaN(r) ? null : Math.round(r * 10_000.0) / 10_000.0);
+    }
+    Map<String, Object> perSecond = new LinkedHashMap<>();
+    perSecond.put("requests", requests);
+    perSecond.put("hits", hits);
+    perSecond.put("hitRatio", ratios);
+    perSecond.put("originRequests", origin);
+    cache.put("perSecond", perSecond);
+    cache.put("changes", CacheTimeline.changes(ratio, (List<Map<String, Object>>) stage.get("changes")));
+    return cache;
+  }
+
+  /** The first {@code seconds} values: the measured phase (the target keeps counting until stats are read). */
+  private static List<Long> longs(Object values, int seconds) {
+    List<Long> out = new ArrayList<>();
+    if (values instanceof List<?> list) {
+      for (int i = 0; i < Math.min(seconds, list.size()); i++) {
+        out.add(((Number) list.get(i)).longValue());
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Object> workload(HashingPlan plan) {
+    Map<String, Object> w = new LinkedHashMap<>();
+    Map<String, Object> simulate = new LinkedHashMap<>();
+    simulate.put("nodes", plan.simulateNodes());
+    simulate.put("keys", plan.simulateKeys());
+    simulate.put("vnodeSweep", plan.vnodeSweep());
+    simulate.put("vnodeSweepNodes", plan.vnodeSweepNodes());
+    simulate.put("vnodeSweepKeys", plan.vnodeSweepKeys());
+    simulate.put("nodeSweep", plan.nodeSweep());
+    simulate.put("nodeSweepKeys", plan.nodeSweepKeys());
+    simulate.put("seed", plan.seed());
+    simulate.put("change", "one node added (n" + (plan.simulateNodes() + 1) + "), and separately the middle node"
+        + " removed");
+    w.put("simulate", simulate);
+    Map<String, Object> micro = new LinkedHashMap<>();
+    micro.put("nodes", plan.microNodes());
+    micro.put("threads", plan.microThreads());
+    micro.put("settings", plan.micro());
+    w.put("micro", micro);
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("cacheNodes", plan.cacheNodes());
+    load.put("entriesPerNode", plan.cacheEntries());
+    load.put("keys", plan.keys());
+    load.put("zipf", plan.zipf());
+    load.put("originTime", plan.originTime());
+    load.put("originCapacity", plan.originCapacity());
+    load.put("originQueue", plan.originQueue());
+    load.put("responseBytes", plan.responseBytes());
+    load.put("rateRps", plan.rate());
+    load.put("durationSeconds", plan.loadSeconds());
+    load.put("warmupSeconds", plan.warmupSeconds());
+    load.put("ioThreads", plan.ioThreads());
+    load.put("profile", run.options.profile());
+    load.put("events", plan.events(plan.loadSeconds()));
+    w.put("load", load);
+    return w;
+  }
+}
