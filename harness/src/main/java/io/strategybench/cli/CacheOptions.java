@@ -41,8 +41,9 @@ final class CacheOptions {
   List<String> events = new ArrayList<>();
 
   @Option(names = "--node-events-from", paramLabel = "WHEN", defaultValue = "start",
-      description = "(--family hashing) When the --node-event offsets start counting: start, or reset (the first"
-          + " POST /_/reset, as a load generator sends after its warm-up).")
+      description = "(--family hashing) When the --node-event timeline starts: at start (and again at every POST"
+          + " /_/reset), or at reset (not before the first POST /_/reset, as a load generator sends after its"
+          + " warm-up; again at every later one). A reset does not restore the starting nodes.")
   String eventsFrom;
 
   ShardedCacheStage.Config build() {

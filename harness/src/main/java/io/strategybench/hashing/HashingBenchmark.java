@@ -46,15 +46,19 @@ public class HashingBenchmark {
 
   @Setup
   public void setup() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
-        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
-            List.of()));
-    hash = registry.strategy(ConsistentHash.FAMILY, strategy).create(Map.of(), StrategyContext.system());
+    hash = create(strategy);
     nodeList = HashingSimulator.nodes(nodes);
     hash.setNodes(nodeList);
     for (int i = 0; i < KEYS; i++) {
       HashingSimulator.writeKey(keys[i], i);
     }
+  }
+
+  static ConsistentHash create(String strategy) {
+    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
+        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
+            List.of()));
+    return registry.strategy(ConsistentHash.FAMILY, strategy).create(Map.of(), StrategyContext.system());
   }
 
   /** One caller's position in the key set. */
@@ -63,14 +67,25 @@ public class HashingBenchmark {
     int next;
   }
 
+  /** Each caller builds its own instance: setNodes never runs concurrently with itself (the SPI's rule). */
+  @State(Scope.Thread)
+  public static class Builder {
+    ConsistentHash hash;
+
+    @Setup
+    public void setup(HashingBenchmark benchmark) {
+      hash = create(benchmark.strategy);
+    }
+  }
+
   @Benchmark
   public HashNode lookup(Cursor cursor) {
     return hash.nodeFor(keys[cursor.next++ & (KEYS - 1)]);
   }
 
   @Benchmark
-  public ConsistentHash build() {
-    hash.setNodes(nodeList);
-    return hash;
+  public ConsistentHash build(Builder builder) {
+    builder.hash.setNodes(nodeList);
+    return builder.hash;
   }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  * @param violationsOnAdd keys that moved between two old nodes when one node was added
  * @param violationsOnRemove keys that moved between two surviving nodes when the middle node was removed
  * @param monotonicityViolations both together
- * @param lookupNanos mean time of one lookup, key hashing included (wall clock, this machine)
+ * @param lookupNanos mean time of one lookup alone, key hashing included, after a warm-up pass (wall clock,
+ *     this machine; JMH's figure in the micro lens is the careful one)
  * @param buildMillis time to build the structure for N nodes
  * @param memoryBytes size of the strategy's structure for N nodes (JOL)
  */

@@ -262,7 +262,8 @@ final class HashingSection {
         Map<String, Object> change = (Map<String, Object>) o;
         rows.add(new String[] {s.strategy, fmt("%.1f s", num(change, "atSeconds"), 1), esc(String.valueOf(change.get("change"))),
             fmt("%.1f%%", num(change, "hitRatioBefore"), 100), fmt("%.1f%%", num(change, "dipHitRatio"), 100),
-            change.get("recoverySeconds") == null ? "not within the run" : change.get("recoverySeconds") + " s"});
+            change.get("recoverySeconds") != null ? change.get("recoverySeconds") + " s"
+                : change.get("hitRatioBefore") == null ? "–" : "not within the run"});
       }
     }
     if (rows.isEmpty()) {
@@ -427,8 +428,9 @@ final class HashingSection {
     if (w.get("simulate") instanceof Map<?, ?> sim) {
       out.append("Simulate: ").append(sim.get("keys")).append(" keys on ").append(sim.get("nodes"))
           .append(" nodes; ").append(sim.get("change")).append("; sweeps of virtual nodes ").append(sim.get("vnodeSweep"))
-          .append(" at ").append(sim.get("vnodeSweepNodes")).append(" nodes and of node counts ")
-          .append(sim.get("nodeSweep")).append(", ").append(sim.get("sweepKeys")).append(" keys each; seed ")
+          .append(" at ").append(sim.get("vnodeSweepNodes")).append(" nodes (").append(sim.get("vnodeSweepKeys"))
+          .append(" keys) and of node counts ").append(sim.get("nodeSweep")).append(" (")
+          .append(sim.get("nodeSweepKeys")).append(" keys); seed ")
           .append(sim.get("seed")).append(". ");
     }
     if (w.get("load") instanceof Map<?, ?> load) {

@@ -22,9 +22,9 @@ public final class Progress {
     this.terminal = terminal;
   }
 
-  /** Sets the expected total duration of the whole run, in seconds. */
+  /** Adds the expected duration of a part of the run (a family), in seconds, to the expected total. */
   public synchronized void plan(double seconds) {
-    totalEstimate = seconds;
+    totalEstimate += seconds;
   }
 
   /** Starts a step expected to take {@code seconds}. */

@@ -94,11 +94,19 @@ public final class SuiteRunner {
     Thread hook = new Thread(this::interrupted, "suite-interrupted");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      if (suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty()) {
-        runLb(suite.lb());
+      boolean lb = suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty();
+      boolean hashing = suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty();
+      if (lb) {
+        progress.plan(lbEstimate(lbPlan(), chosen(LoadBalancer.FAMILY).size()));
       }
-      if (suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty()) {
-        new HashingRunner(this).run(suite.hashing());
+      if (hashing) {
+        progress.plan(new HashingRunner(this).estimate(chosen(ConsistentHash.FAMILY).size()));
+      }
+      if (lb) {
+        runLb();
+      }
+      if (hashing) {
+        new HashingRunner(this).run();
       }
     } catch (Interrupted e) {
       return 1;
@@ -126,6 +134,10 @@ public final class SuiteRunner {
 
   public RunResults results() {
     return results;
+  }
+
+  Suite suite() {
+    return suite;
   }
 
   boolean wants(String lens) {
@@ -164,16 +176,32 @@ public final class SuiteRunner {
 
   // ---- load balancing ----------------------------------------------------------------------------------------
 
-  private void runLb(LbPlan planned) throws IOException, InterruptedException {
-    LbPlan plan = options.loadSeconds() > 0 ? planned.withLoadSeconds(options.loadSeconds()) : planned;
-    List<StrategyDescriptor<LoadBalancer>> chosen = chosen(LoadBalancer.FAMILY);
-    FamilyResults family = addFamily(LoadBalancer.FAMILY, lbWorkload(plan), chosen);
-    double perLoad = plan.warmupSeconds() + plan.loadSeconds() + 6;
-    double perMicro = plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
+  private static double lbPerLoad(LbPlan plan) {
+    return plan.warmupSeconds() + plan.loadSeconds() + 6;
+  }
+
+  private static double lbPerMicro(LbPlan plan) {
+    return plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
         * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
             * plan.micro().iterationMillis()) / 1000.0);
-    progress.plan((wants("simulate") ? chosen.size() * 0.3 : 0) + (wants("micro") ? chosen.size() * perMicro : 0)
-        + (wants("load") ? chosen.size() * perLoad : 0));
+  }
+
+  /** Seconds the load-balancing family will take here, roughly, for the progress line. */
+  private double lbEstimate(LbPlan plan, int strategies) {
+    return strategies * ((wants("simulate") ? 0.3 : 0) + (wants("micro") ? lbPerMicro(plan) : 0)
+        + (wants("load") ? lbPerLoad(plan) : 0));
+  }
+
+  LbPlan lbPlan() {
+    return options.loadSeconds() > 0 ? suite.lb().withLoadSeconds(options.loadSeconds()) : suite.lb();
+  }
+
+  private void runLb() throws IOException, InterruptedException {
+    LbPlan plan = lbPlan();
+    List<StrategyDescriptor<LoadBalancer>> chosen = chosen(LoadBalancer.FAMILY);
+    FamilyResults family = addFamily(LoadBalancer.FAMILY, lbWorkload(plan), chosen);
+    double perLoad = lbPerLoad(plan);
+    double perMicro = lbPerMicro(plan);
 
     if (wants("simulate")) {
       LbWorkload workload = new LbWorkload(pool(plan, plan.faults(plan.simulateSeconds())), plan.rate(), true,

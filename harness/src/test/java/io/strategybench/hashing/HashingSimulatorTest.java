@@ -84,8 +84,7 @@ class HashingSimulatorTest {
   void moduloMovesAlmostEveryKeyAndMaglevAndBoundedLoadsPayAMeasuredExtra() {
     HashingSimulationResult modulo = run("modulo", Map.of(), 20, 200_000);
     assertThat(modulo.movedOnAdd()).isCloseTo(20.0 / 21, within(0.01));
-    assertThat(modulo.monotonicityViolations()).isEqualTo(modulo.violationsOnAdd() + modulo.violationsOnRemove());
-    assertThat(modulo.violationsOnAdd()).isPositive();
+    assertThat(modulo.violationsOnAdd()).as("modulo reshuffles between old nodes").isPositive();
     HashingSimulationResult jump = run("jump", Map.of(), 20, 200_000);
     assertThat(jump.violationsOnAdd()).as("jump grows at the end without reshuffling").isZero();
     assertThat(jump.violationsOnRemove()).as("removing a middle bucket renumbers the ones after it").isPositive();

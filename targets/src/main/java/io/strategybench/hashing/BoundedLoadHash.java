@@ -64,10 +64,13 @@ public final class BoundedLoadHash implements ConsistentHash {
     this.epsilon = settings.epsilon;
   }
 
+  /**
+   * Loads change under this object's lock, so the total stays the exact sum of the current nodes' loads
+   * while nodes come and go during traffic; lookups read them without it.
+   */
   @Override
-  public void setNodes(List<? extends HashNode> nodes) {
-    State previous = state;
-    State next = new State(Ring.build(nodes, hash, vnodes), previous);
+  public synchronized void setNodes(List<? extends HashNode> nodes) {
+    State next = new State(Ring.build(nodes, hash, vnodes), state);
     long kept = 0;
     for (AtomicInteger load : next.loads) {
       kept += load.get();
@@ -98,7 +101,7 @@ public final class BoundedLoadHash implements ConsistentHash {
   }
 
   @Override
-  public void placed(HashNode node) {
+  public synchronized void placed(HashNode node) {
     AtomicInteger load = state.byNode.get(node);
     if (load != null) {
       load.incrementAndGet();
@@ -106,8 +109,9 @@ public final class BoundedLoadHash implements ConsistentHash {
     }
   }
 
+  /** A node removed since its load was placed no longer counts: its load left the total with it. */
   @Override
-  public void released(HashNode node) {
+  public synchronized void released(HashNode node) {
     AtomicInteger load = state.byNode.get(node);
     if (load != null && load.get() > 0) {
       load.decrementAndGet();
@@ -115,8 +119,13 @@ public final class BoundedLoadHash implements ConsistentHash {
     }
   }
 
+  /** The load placed on the current nodes, as the bound sees it. */
+  public long totalLoad() {
+    return total.get();
+  }
+
   /** Forgets all loads (a new simulation pass). */
-  public void resetLoads() {
+  public synchronized void resetLoads() {
     for (AtomicInteger load : state.loads) {
       load.set(0);
     }

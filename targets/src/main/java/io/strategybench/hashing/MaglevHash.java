@@ -110,6 +110,9 @@ public final class MaglevHash implements ConsistentHash {
   public int[] entriesPerNode() {
     Table t = table;
     int[] counts = new int[t.nodes.length];
+    if (counts.length == 0) {
+      return counts;
+    }
     for (int e : t.entries) {
       counts[e]++;
     }

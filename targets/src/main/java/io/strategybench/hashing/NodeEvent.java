@@ -15,11 +15,15 @@ import java.util.Locale;
 public record NodeEvent(long offsetNanos, boolean add, String node) {
 
   /** @throws IllegalArgumentException naming the event and the accepted forms */
-  public static NodeEvent parse(String text) {
+  public static NodeEvent parse(String input) {
+    String text = input.trim();
     String form = "; write add@OFFSET, remove@OFFSET or remove=NODE@OFFSET (e.g. add@10s, remove=n3@20s)";
     int at = text.lastIndexOf('@');
-    if (at <= 0) {
+    if (at < 0) {
       throw new IllegalArgumentException("node event '" + text + "' has no offset" + form);
+    }
+    if (at == 0) {
+      throw new IllegalArgumentException("node event '" + text + "' has no action" + form);
     }
     long offset = Durations.parseNanos(text.substring(at + 1), "node event '" + text + "' offset");
     String action = text.substring(0, at).trim().toLowerCase(Locale.ROOT);

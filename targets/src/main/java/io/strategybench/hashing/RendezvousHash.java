@@ -70,7 +70,7 @@ public final class RendezvousHash implements ConsistentHash {
       double bestScore = -1;
       for (int i = 0; i < t.nodes.length; i++) {
         double u = ((HashFunction.mix(k ^ t.seeds[i]) >>> 11) + 1) * 0x1.0p-53; // (0, 1]
-        double score = t.weights[i] / -Math.log(u);
+        double score = u == 1.0 ? Double.POSITIVE_INFINITY : t.weights[i] / -Math.log(u);
         if (score > bestScore) {
           bestScore = score;
           best = i;

@@ -178,10 +178,14 @@ public final class ShardedCacheStage implements Stage {
   public void handle(Exchange exchange) {
     String key = new QueryStringDecoder(exchange.request().uri()).path();
     HashNode owner = strategy.nodeFor(key);
-    if (!(owner instanceof CacheNode node) || !nodes.contains(node)) {
-      exchange.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, owner == null
-          ? "503 Service Unavailable: no cache node\n"
-          : "500: strategy '" + strategyName + "' chose '" + owner + "', which is not a cache node\n");
+    if (owner == null) {
+      exchange.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "503 Service Unavailable: no cache node\n");
+      return;
+    }
+    // A node removed a moment ago may still be chosen by a lookup that started before: it still serves.
+    if (!(owner instanceof CacheNode node)) {
+      exchange.respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error: strategy '"
+          + strategyName + "' chose '" + owner + "', which is not one of its cache nodes\n");
       return;
     }
     int second = second();
@@ -232,9 +236,12 @@ public final class ShardedCacheStage implements Stage {
   /** Adds a node with an empty cache; returns its name. */
   public String addNode() {
     synchronized (topology) {
-      CacheNode node = new CacheNode("n" + (++nextNode), config.entriesPerNode());
+      CacheNode node = new CacheNode("n" + (nextNode + 1), config.entriesPerNode());
+      List<CacheNode> next = new ArrayList<>(nodes);
+      next.add(node);
+      strategy.setNodes(next); // may refuse (a Maglev table smaller than the nodes): then nothing changes
+      nextNode++;
       nodes.add(node);
-      strategy.setNodes(List.copyOf(nodes));
       record("added " + node.name);
       return node.name;
     }
@@ -251,9 +258,11 @@ public final class ShardedCacheStage implements Stage {
       if (nodes.size() == 1) {
         throw new IllegalStateException("cannot remove the last cache node");
       }
+      List<CacheNode> next = new ArrayList<>(nodes);
+      next.remove(node);
+      strategy.setNodes(next);
       nodes.remove(node);
       removed.add(node);
-      strategy.setNodes(List.copyOf(nodes));
       record("removed " + node.name);
       return node.name;
     }
@@ -360,6 +369,7 @@ public final class ShardedCacheStage implements Stage {
       n.hits.reset();
       n.evictions.reset();
     }
+    epochNanos = System.nanoTime(); // first: a request counted while the arrays are cleared goes to second 0
     for (int i = 0; i < TIMELINE_SECONDS; i++) {
       requestsBySecond.set(i, 0);
       hitsBySecond.set(i, 0);
@@ -367,7 +377,6 @@ public final class ShardedCacheStage implements Stage {
     }
     changes.clear();
     origin.resetPeak();
-    epochNanos = System.nanoTime();
     restartTimeline();
   }
 
@@ -380,7 +389,13 @@ public final class ShardedCacheStage implements Stage {
     if (path.size() == 1) {
       return switch (request.method()) {
         case "GET" -> AdminResponse.ok(nodes.stream().map(n -> n.name).toList());
-        case "POST" -> new AdminResponse(201, Map.of("added", addNode()));
+        case "POST" -> {
+          try {
+            yield new AdminResponse(201, Map.of("added", addNode()));
+          } catch (io.strategybench.strategy.InvalidParameterException e) {
+            yield AdminResponse.error(409, "cannot add a cache node: " + e.getMessage());
+          }
+        }
         default -> AdminResponse.error(405, "/_/nodes takes GET or POST");
       };
     }

@@ -24,6 +24,21 @@ class HashFunctionTest {
   }
 
   @Test
+  void xxHash64MatchesLz4JavasOnEveryLength() {
+    // Every path of the algorithm: the 1-, 4- and 8-byte tails, one and several 32-byte stripes.
+    net.jpountz.xxhash.XXHash64 reference = net.jpountz.xxhash.XXHashFactory.safeInstance().hash64();
+    SplittableRandom random = new SplittableRandom(2);
+    for (int length = 0; length < 200; length++) {
+      for (int trial = 0; trial < 20; trial++) {
+        byte[] data = new byte[length];
+        random.nextBytes(data);
+        assertThat(HashFunction.XXHASH64.hash(data)).as("length %d", length)
+            .isEqualTo(reference.hash(data, 0, length, 0L));
+      }
+    }
+  }
+
+  @Test
   void murmur3MatchesGuavaOnEveryLength() {
     SplittableRandom random = new SplittableRandom(1);
     for (int length = 0; length < 100; length++) {

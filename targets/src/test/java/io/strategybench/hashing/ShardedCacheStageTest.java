@@ -226,11 +226,30 @@ class ShardedCacheStageTest {
   }
 
   @Test
+  void anAddTheStrategyRefusesChangesNothing() throws Exception {
+    MaglevHash maglev = (MaglevHash) ConsistencyTest.create("maglev", java.util.Map.of("table-size", "7"));
+    target = TestTarget.start(new ShardedCacheStage(maglev, "maglev", config(7, 10, "const:1ms", 1, 1, List.of())),
+        "hashing");
+    HttpResponse<String> refused = target.post("/_/nodes");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("table-size").contains("at least the number of nodes (8)");
+    assertThat(Json.MAPPER.readTree(target.get("/_/nodes").body())).hasSize(7);
+    assertThat(cacheStats().get("nodes")).hasSize(7);
+    assertThat(target.delete("/_/nodes/n3").statusCode()).isEqualTo(200);
+    HttpResponse<String> added = target.post("/_/nodes");
+    assertThat(added.statusCode()).isEqualTo(201);
+    assertThat(Json.MAPPER.readTree(added.body()).get("added").asText()).as("no name was used up").isEqualTo("n8");
+    assertThat(target.get("/k").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void badNodeEventsAreRejectedWithTheAcceptedForms() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeEvent.parse("grow@10s"))
         .hasMessageContaining("grow").hasMessageContaining("add@OFFSET");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeEvent.parse("add"))
         .hasMessageContaining("no offset");
-    assertThat(NodeEvent.parse("remove=n3@20s")).isEqualTo(new NodeEvent(TimeUnit.SECONDS.toNanos(20), false, "n3"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeEvent.parse("@10s"))
+        .hasMessageContaining("no action");
+    assertThat(NodeEvent.parse(" remove=n3@20s ")).isEqualTo(new NodeEvent(TimeUnit.SECONDS.toNanos(20), false, "n3"));
   }
 }
