@@ -2,6 +2,7 @@ package io.strategybench;
 
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.lb.LoadBalancer;
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.Family;
 import java.util.List;
 
@@ -10,6 +11,6 @@ public final class Families {
   private Families() {}
 
   public static List<Family<?>> all() {
-    return List.of(LoadBalancer.FAMILY, ConsistentHash.FAMILY);
+    return List.of(LoadBalancer.FAMILY, ConsistentHash.FAMILY, RateLimiter.FAMILY);
   }
 }
