@@ -14,6 +14,15 @@ final class Arith {
     return Long.compareUnsigned(a * b, c * d);
   }
 
+  /** {@code floor(a x b / c)} for non-negative {@code a, b} and positive {@code c}, exactly. */
+  static long mulDivFloor(long a, long b, long c) {
+    if (Math.multiplyHigh(a, b) == 0 && a * b >= 0) {
+      return a * b / c;
+    }
+    return java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b))
+        .divide(java.math.BigInteger.valueOf(c)).longValueExact();
+  }
+
   /** {@code ceil(a / b)} for {@code a >= 0, b > 0}. */
   static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);

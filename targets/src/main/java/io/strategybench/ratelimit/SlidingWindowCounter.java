@@ -91,17 +91,17 @@ public final class SlidingWindowCounter implements RateLimiter {
     return Arith.compareProducts(previous, left, room, windowNanos) <= 0;
   }
 
-  /** How long until the estimate leaves room for one more request (rounded up to whole nanoseconds). */
+  /** How long until the estimate leaves room for one more request, exactly (whole nanoseconds, rounded up). */
   private long retryAfter(State state, long into) {
     long toEnd = windowNanos - into;
     if (state.current < limit) {
-      // need previous x (window - x) <= (limit - current - 1) x window: x >= window x (1 - room / previous)
-      double room = limit - state.current - 1;
-      long at = (long) Math.ceil(windowNanos * (1 - room / state.previous));
+      // need previous x (window - x) <= room x window, i.e. x >= window - floor(room x window / previous)
+      long room = limit - state.current - 1;
+      long at = windowNanos - Arith.mulDivFloor(room, windowNanos, state.previous);
       return Math.max(1, Math.min(toEnd, at - into));
     }
     // in the next window, previous' = current, current' = 0: need current x (window - x) <= (limit - 1) x window
-    long at = (long) Math.ceil(windowNanos * (1 - (limit - 1) / (double) state.current));
-    return toEnd + Math.max(0, Math.min(windowNanos, at));
+    long at = windowNanos - Arith.mulDivFloor(limit - 1, windowNanos, state.current);
+    return toEnd + Math.max(0, at);
   }
 }
