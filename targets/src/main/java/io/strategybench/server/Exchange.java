@@ -61,6 +61,7 @@ public final class Exchange implements LbRequest {
   private boolean done;
   private boolean prepared;
   private boolean admin;
+  private java.util.function.IntConsumer onDone;
 
   Exchange(TargetServerHandler owner, ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config,
       ServerStats stats, Stage[] stages) {
@@ -396,5 +397,27 @@ public final class Exchange implements LbRequest {
 
   private void release() {
     request.release();
+    java.util.function.IntConsumer hook = onDone;
+    if (hook != null) {
+      onDone = null;
+      try {
+        hook.accept(status);
+      } catch (RuntimeException e) {
+        TargetServerHandler.log.warn("completion hook failed on {} {}", request.method(), request.uri(), e);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code hook} once when the exchange ends, whichever way: answered, aborted, or the client gone. It
+   * receives the response status, or 0 when no response was sent. Hooks run in the order they were added.
+   */
+  public void whenDone(java.util.function.IntConsumer hook) {
+    if (done) {
+      hook.accept(status);
+      return;
+    }
+    java.util.function.IntConsumer previous = onDone;
+    onDone = previous == null ? hook : previous.andThen(hook);
   }
 }

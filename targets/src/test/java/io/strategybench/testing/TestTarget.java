@@ -53,10 +53,15 @@ public final class TestTarget implements AutoCloseable {
 
   /** A target serving one stage of any family. */
   public static TestTarget start(Stage stage, String family) throws InterruptedException {
+    return start(List.of(stage), family);
+  }
+
+  /** A target serving a pipeline of stages, in order. */
+  public static TestTarget start(List<Stage> stages, String family) throws InterruptedException {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig config = new ServerConfig(d.host(), 0, 1, "auto", d.maxRequestBytes(), d.idleTimeoutSeconds(),
         d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName());
-    return new TestTarget(new TargetServer(config, List.of(stage), Map.of("family", family, "strategy", "test")).start());
+    return new TestTarget(new TargetServer(config, stages, Map.of("family", family, "strategy", "test")).start());
   }
 
   public static List<SimulatedBackendSpec> pool(int n, String serviceTime, String... faults) {
@@ -74,6 +79,24 @@ public final class TestTarget implements AutoCloseable {
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return CLIENT.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GET with request headers given as name, value, name, value... */
+  public HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The same GET sent without waiting for the answer. */
+  public java.util.concurrent.CompletableFuture<HttpResponse<String>> getAsync(String path, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET();
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   public HttpResponse<String> post(String path) throws IOException, InterruptedException {
