@@ -27,6 +27,15 @@ final class RedisConnections {
   static final long MAX_RECONNECT_DELAY_MILLIS = 500;
 
   private static final Map<String, Shared> SHARED = new HashMap<>();
+  private static ClientResources resources;
+
+  static {
+    // Lettuce prefers epoll when both native transports load, and warns on every connection that it did;
+    // choosing epoll explicitly (unless the user chose) keeps that choice and silences the warning.
+    if (System.getProperty("io.lettuce.core.iouring") == null) {
+      System.setProperty("io.lettuce.core.iouring", "false");
+    }
+  }
 
   private RedisConnections() {}
 
@@ -54,12 +63,7 @@ final class RedisConnections {
 
   private static Connection connect(String uri, long timeoutMillis) {
     Duration timeout = Duration.ofMillis(timeoutMillis);
-    ClientResources resources = ClientResources.builder()
-        .ioThreadPoolSize(2)
-        .computationThreadPoolSize(2)
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(MAX_RECONNECT_DELAY_MILLIS), 2,
-            TimeUnit.MILLISECONDS))
-        .build();
+    ClientResources resources = resources();
     RedisURI redisUri = RedisURI.create(uri.trim());
     redisUri.setTimeout(timeout);
     RedisClient client = RedisClient.create(resources, redisUri);
@@ -83,12 +87,25 @@ final class RedisConnections {
     }
   }
 
-  private static void shutdown(RedisClient client, ClientResources resources) {
-    try {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
-    } finally {
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+  /**
+   * The event loops and timers of every client, created once per JVM (their threads are daemons): clients
+   * come and go with the limiters, their threads stay.
+   */
+  private static synchronized ClientResources resources() {
+    if (resources == null) {
+      resources = ClientResources.builder()
+          .ioThreadPoolSize(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())))
+          .computationThreadPoolSize(2)
+          .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(MAX_RECONNECT_DELAY_MILLIS), 2,
+              TimeUnit.MILLISECONDS))
+          .build();
     }
+    return resources;
+  }
+
+  private static void shutdown(RedisClient client, ClientResources resources) {
+    // the shared resources stay; only the client (and its connection) goes
+    client.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   /** A client with its resources and its one connection. */
