@@ -11,6 +11,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,6 +65,7 @@ final class RedisConnections {
   private static Connection connect(String uri, long timeoutMillis) {
     Duration timeout = Duration.ofMillis(timeoutMillis);
     ClientResources resources = resources();
+    Duration connectTimeout = Duration.ofMillis(Math.max(1000, timeoutMillis));
     RedisURI redisUri = RedisURI.create(uri.trim());
     redisUri.setTimeout(timeout);
     RedisClient client = RedisClient.create(resources, redisUri);
@@ -72,7 +74,7 @@ final class RedisConnections {
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(timeout))
         .socketOptions(SocketOptions.builder()
-            .connectTimeout(Duration.ofMillis(Math.max(1000, timeoutMillis)))
+            .connectTimeout(connectTimeout)
             .keepAlive(true)
             .tcpNoDelay(true)
             .build())
@@ -82,7 +84,10 @@ final class RedisConnections {
       connection.setTimeout(timeout);
       return new Connection(resources, client, connection);
     } catch (RuntimeException e) {
-      shutdown(client, resources);
+      // Lettuce's handshake timer of the failed connect still fires after the connect timeout; releasing the
+      // event loop before would make Netty log a rejected task, so the client is shut down after it.
+      CompletableFuture.delayedExecutor(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+          .execute(() -> client.shutdown(0, 2, TimeUnit.SECONDS));
       throw e;
     }
   }
