@@ -19,6 +19,8 @@ final class RedisTesting {
   static RedisRateLimiter create(String name, RedisServerProcess redis, Map<String, String> params) {
     Map<String, String> all = new HashMap<>(params);
     all.putIfAbsent("redis", redis.uri());
+    // Tests that are not about timeouts must not fail open because a cold or busy JVM was slow.
+    all.putIfAbsent("timeout-millis", "2000");
     return (RedisRateLimiter) REGISTRY.strategy(RateLimiter.FAMILY, name).create(all, StrategyContext.system());
   }
 }
