@@ -27,7 +27,9 @@ public class RedisSettings extends RateSettings {
     REDIS,
     /**
      * The caller's {@code nowNanos}, passed as microseconds: a simulator's virtual clock drives the limiter.
-     * Instances must share a clock for their decisions to agree.
+     * Instances must share a clock for their decisions to agree. Key TTLs stay Redis milliseconds of real
+     * time, so a virtual clock should run at least as fast as real time (a simulator's does), or state may
+     * expire before the virtual window ends.
      */
     CALLER
   }
