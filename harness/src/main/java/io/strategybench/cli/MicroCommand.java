@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code bench micro FAMILY}: JMH benchmarks of one decision. */
 @Command(name = "micro", header = "Measure one decision of every chosen strategy with JMH (ns/op, 1 and N threads).",
     description = {"", "One subcommand per family:", ""},
-    mixinStandardHelpOptions = true, subcommands = {MicroLbCommand.class, MicroHashingCommand.class})
+    mixinStandardHelpOptions = true, subcommands = {MicroLbCommand.class, MicroHashingCommand.class, MicroRateLimitCommand.class})
 final class MicroCommand implements Runnable {
   @ParentCommand
   Bench bench;

@@ -5,6 +5,9 @@ import io.strategybench.hashing.ShardedCacheStage;
 import io.strategybench.lb.BackendAddress;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.lb.LoadBalancerStage;
+import io.strategybench.ratelimit.RateLimitStage;
+import io.strategybench.ratelimit.RateLimiter;
+import io.strategybench.ratelimit.RuleLimiters;
 import io.strategybench.server.ServerConfig;
 import io.strategybench.server.Stage;
 import io.strategybench.server.TargetServer;
@@ -43,6 +46,11 @@ import picocli.CommandLine.Spec;
             + " cache node (an in-process LRU, --cache-* options) that answers it, or fetches from a slow origin"
             + " (--origin-* options) on a miss. /_/nodes lists (GET) and adds (POST) nodes, DELETE /_/nodes/NAME"
             + " removes one; --node-event schedules changes.",
+        "",
+        "--family ratelimit: an API gateway's rate limiter (--rule, --throttle and the other rate-limit options)"
+            + " in front of a round-robin load balancer over real (--backend) or simulated (--simulated, 2 by"
+            + " default) backends. A request over the limit gets 429 with Retry-After and RateLimit-* headers, or"
+            + " waits (--throttle delay|queue).",
         "",
         "Every family: GET /_/health, GET /_/stats, POST /_/reset. Runs until interrupted (Ctrl-C or SIGTERM).",
         ""},
@@ -110,6 +118,9 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin
   CacheOptions cache;
 
+  @Mixin
+  RateLimitOptions rateLimit;
+
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
 
@@ -150,7 +161,8 @@ final class ServeCommand implements Callable<Integer> {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
     }
     StrategyDescriptor<?> descriptor;
-    Stage stage;
+    Stage stage = null;
+    List<Stage> stages = null;
     String backendsLine;
     if (chosen == LoadBalancer.FAMILY) {
       StrategyDescriptor<LoadBalancer> lb = registry.strategy(LoadBalancer.FAMILY, strategy.strategyOr("round-robin"));
@@ -174,14 +186,38 @@ final class ServeCommand implements Callable<Integer> {
           cacheConfig);
       descriptor = hashing;
       backendsLine = cacheConfig.nodes() + " cache node(s)";
+    } else if (chosen == RateLimiter.FAMILY) {
+      StrategyDescriptor<RateLimiter> limiter = registry.strategy(RateLimiter.FAMILY, strategy.strategyOr("token-bucket"));
+      limiter.validate(strategy.params);
+      RateLimitStage.Config rlConfig = rateLimit.build(
+          Long.parseLong(RuleLimiters.param(limiter, strategy.params, "limit")),
+          Long.parseLong(RuleLimiters.param(limiter, strategy.params, "window-millis")));
+      if (simulated < 0) {
+        throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
+      }
+      List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
+      int sims = real.isEmpty() && simulated == 0 ? 2 : simulated;
+      Upstream.Limits limits = new Upstream.Limits(
+          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
+          maxConnections, Math.min(1024, maxConnections));
+      RateLimitStage rl = new RateLimitStage(limiter.name(), rlConfig,
+          RuleLimiters.factory(limiter, strategy.params, StrategyContext.system()));
+      LoadBalancerStage behind = new LoadBalancerStage(
+          registry.strategy(LoadBalancer.FAMILY, "round-robin").create(Map.of(), StrategyContext.system()),
+          "round-robin", real, sims > 0 ? pool.build(sims) : List.of(), health.policy(), limits, simThreads);
+      stages = List.of(rl, behind);
+      descriptor = limiter;
+      backendsLine = rlConfig.rules().size() + " rule(s) in front of " + (real.size() + sims)
+          + " round-robin backend(s)";
     } else {
-      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb, hashing");
+      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb,"
+          + " hashing, ratelimit");
     }
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("family", chosen.name());
     info.put("strategy", descriptor.name());
     info.put("parameters", strategy.params);
-    TargetServer server = new TargetServer(config, List.of(stage), info);
+    TargetServer server = new TargetServer(config, stages != null ? stages : List.of(stage), info);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();

@@ -159,6 +159,10 @@ public final class MicroLens {
       args.add("-D" + StrategyRegistry.PLUGINS_PROPERTY + "="
           + String.join(File.pathSeparator, plugins.stream().map(Path::toString).toList()));
     }
+    String redis = System.getProperty("strategybench.redis");
+    if (redis != null) {
+      args.add("-Dstrategybench.redis=" + redis);
+    }
     args.add("-Xmx512m");
     return args.toArray(new String[0]);
   }

@@ -10,11 +10,18 @@ import java.util.Map;
  * @param description one paragraph shown in the report
  * @param lb the load-balancing plan, or null
  * @param hashing the consistent-hashing plan, or null
+ * @param ratelimit the rate-limiting plan, or null
  */
-public record Suite(String name, String description, LbPlan lb, HashingPlan hashing) {
+public record Suite(String name, String description, LbPlan lb, HashingPlan hashing, RateLimitPlan ratelimit) {
 
   /** The lenses every suite may run, in the order they run. */
   public static final List<String> LENSES = List.of("simulate", "micro", "load");
+
+  /** The quick suite's rate limiting: every strategy simulated and benchmarked, a few under load. */
+  private static final RateLimitPlan QUICK_RATELIMIT = new RateLimitPlan(100, 1000,
+      List.of("boundary-burst", "poisson"), 2.0, 20, 4, 1, List.of(1, 100_000), List.of(1),
+      new MicroLens.Settings(1, 300, 2, 300, 1), 20, 20, 5, 3, 100, 6, 2, 1,
+      List.of("token-bucket", "sliding-window-counter", "redis-gcra"), false);
 
   private static final Map<String, Suite> BUILT_IN = Map.of(
       "quick", new Suite("quick",
@@ -23,19 +30,23 @@ public record Suite(String name, String description, LbPlan lb, HashingPlan hash
               + " simulation, a Gatling load run against the Netty target. Consistent hashing: balance and movement"
               + " on 100 nodes and in sweeps, JMH of lookup and build at 1,000 nodes beside Guava's jump hash, and a"
               + " Gatling run of Zipf reads through the target as the router of an 8-node sharded cache, a node"
-              + " joining and one leaving.",
+              + " joining and one leaving. Rate limiting: every limiter, local and Redis-backed, replays a boundary"
+              + " burst and Poisson arrivals beside an exact sliding log, JMH of one decision (1 and 100,000 keys)"
+              + " with our token bucket beside Bucket4j, Guava and Resilience4j, and Gatling runs of well-behaved and"
+              + " abusive clients through three of them.",
           new LbPlan(4, List.of(4, 2, 1, 1), List.of(8, 4, 2, 2), "exp:5ms", 128, 1024, "b4", 10, 0.5, 600,
-              20, 1, 1000, 200, 8, 3, 1, List.of(16), List.of(1, 2), MicroLens.Settings.quick()),
+              20, 1, 1000, 200, 6, 2, 1, List.of(16), List.of(1), MicroLens.Settings.quick()),
           new HashingPlan(100, 1_000_000, List.of(10, 30, 100, 300, 1000), 100, 1_000_000,
               List.of(3, 10, 30, 100, 300, 1000), 100_000, 1, List.of(1000), List.of(1), MicroLens.Settings.quick(), 8, 250, 10_000, 0.99,
-              "exp:20ms", 64, 1024, 1024, 1500, 12, 6, 1, 1.0 / 3, 2.0 / 3)),
+              "exp:20ms", 64, 1024, 1024, 1500, 8, 4, 1, 1.0 / 3, 2.0 / 3),
+          QUICK_RATELIMIT),
       "lb", new Suite("lb",
           "The load-balancing family in depth: longer load runs at a higher rate, JMH at 3, 16 and 128 backends"
               + " with 1 and 2 threads, a minute of simulated time; one of four unequal backends slows ten-fold"
               + " halfway through.",
           new LbPlan(4, List.of(4, 2, 1, 1), List.of(8, 4, 2, 2), "exp:5ms", 128, 1024, "b4", 10, 0.5, 1500,
               60, 1, 1000, 200, 30, 5, 1, List.of(3, 16, 128), List.of(1, 2), MicroLens.Settings.standard()),
-          null),
+          null, null),
       "hashing", new Suite("hashing",
           "The consistent-hashing family in depth: 10 million keys on 100 nodes; sweeps of virtual nodes (10 to"
               + " 1,000) and of node counts (3 to 1,000); JMH of lookup and build at 10, 100 and 1,000 nodes beside"
@@ -45,7 +56,20 @@ public record Suite(String name, String description, LbPlan lb, HashingPlan hash
           new HashingPlan(100, 10_000_000, List.of(10, 20, 50, 100, 200, 500, 1000), 100, 2_000_000,
               List.of(3, 5, 10, 20, 50, 100, 200, 500, 1000), 1_000_000, 1, List.of(10, 100, 1000), List.of(1),
               MicroLens.Settings.standard(), 8, 250, 10_000, 0.99, "exp:20ms", 64, 1024, 1024, 2000, 30, 10, 1,
-              1.0 / 3, 2.0 / 3)));
+              1.0 / 3, 2.0 / 3),
+          null),
+      "ratelimit", new Suite("ratelimit",
+          "The rate-limiting family in depth: every limiter, local and Redis-backed, replays steady, Poisson, burst"
+              + " and boundary-burst arrivals at twice its limit beside an exact sliding log; JMH of one decision with"
+              + " 1 and 100,000 keys on 1 and 2 threads, our token bucket beside Bucket4j, Guava and Resilience4j;"
+              + " a 20-second Gatling run per strategy of 20 well-behaved clients under their limit and 3 abusive ones"
+              + " at five times it; and each Redis strategy on three target instances sharing one Redis behind a"
+              + " round-robin fourth, next to its in-memory twin on the same three.",
+          null, null,
+          new RateLimitPlan(100, 1000, List.of("boundary-burst", "poisson", "burst", "steady"), 2.0, 60, 10, 1,
+              List.of(1, 100_000), List.of(1, 2), MicroLens.Settings.standard(), 20, 20, 5, 3, 100, 20, 5, 1,
+              List.of(), true)));
+
 
   /** The families this suite runs, in the order it runs them. */
   public List<io.strategybench.strategy.Family<?>> families() {
@@ -55,6 +79,9 @@ public record Suite(String name, String description, LbPlan lb, HashingPlan hash
     }
     if (hashing != null) {
       families.add(io.strategybench.hashing.ConsistentHash.FAMILY);
+    }
+    if (ratelimit != null) {
+      families.add(io.strategybench.ratelimit.RateLimiter.FAMILY);
     }
     return families;
   }

@@ -2,6 +2,7 @@ package io.strategybench.run;
 
 import io.strategybench.backend.SimulatedBackendSpec;
 import io.strategybench.hashing.ConsistentHash;
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.lb.HealthPolicy;
 import io.strategybench.lb.LbSimulationResult;
 import io.strategybench.lb.LbWorkload;
@@ -96,17 +97,24 @@ public final class SuiteRunner {
     try {
       boolean lb = suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty();
       boolean hashing = suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty();
+      boolean ratelimit = suite.ratelimit() != null && !chosen(RateLimiter.FAMILY).isEmpty();
       if (lb) {
         progress.plan(lbEstimate(lbPlan(), chosen(LoadBalancer.FAMILY).size()));
       }
       if (hashing) {
         progress.plan(new HashingRunner(this).estimate(chosen(ConsistentHash.FAMILY).size()));
       }
+      if (ratelimit) {
+        progress.plan(new RateLimitRunner(this).estimate(chosen(RateLimiter.FAMILY)));
+      }
       if (lb) {
         runLb();
       }
       if (hashing) {
         new HashingRunner(this).run();
+      }
+      if (ratelimit) {
+        new RateLimitRunner(this).run();
       }
     } catch (Interrupted e) {
       return 1;

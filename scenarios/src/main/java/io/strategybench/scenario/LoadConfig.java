@@ -36,6 +36,12 @@ public final class LoadConfig {
   public final double zipf = Double.parseDouble(System.getProperty("zipf", "0.99"));
   public final long seed = Long.getLong("seed", 1L);
   public final String hlog = System.getProperty("hlog", "");
+  /** Rate limiting: well-behaved clients, each at {@link #goodRate} requests per second. */
+  public final int goodClients = (int) positive("good.clients", Integer.getInteger("good.clients", 20));
+  public final double goodRate = positive("good.rate", Double.parseDouble(System.getProperty("good.rate", "5")));
+  /** Rate limiting: abusive clients, each at {@link #abusiveRate} requests per second (0 clients: none). */
+  public final int abusiveClients = Integer.getInteger("abusive.clients", 3);
+  public final double abusiveRate = positive("abusive.rate", Double.parseDouble(System.getProperty("abusive.rate", "100")));
 
   public LoadConfig() {
     if (!profile.equals("constant") && !profile.equals("ramp")) {
@@ -43,6 +49,9 @@ public final class LoadConfig {
     }
     if (!(zipf >= 0 && zipf <= 5)) {
       throw new IllegalArgumentException("zipf must be 0..5, got " + zipf);
+    }
+    if (abusiveClients < 0) {
+      throw new IllegalArgumentException("abusive.clients must not be negative, got " + abusiveClients);
     }
     if (warmup < 0) {
       throw new IllegalArgumentException("warmup must not be negative");
