@@ -54,6 +54,7 @@ class CliTest {
   void helpWorksForEveryCommand() {
     for (String[] args : new String[][] {{"--help"}, {"list", "--help"}, {"serve", "--help"}, {"simulate", "lb", "--help"},
         {"micro", "lb", "--help"}, {"simulate", "hashing", "--help"}, {"micro", "hashing", "--help"},
+        {"simulate", "ratelimit", "--help"}, {"micro", "ratelimit", "--help"},
         {"run", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.status()).as(String.join(" ", args)).isZero();
@@ -68,7 +69,7 @@ class CliTest {
     assertThat(text.out()).contains("lb (Load balancing)").contains("peak-ewma").contains("--param decay-millis=10000");
     CliRun json = CliRun.of("--plugins-dir", "/nonexistent", "list", "--json");
     JsonNode doc = Json.MAPPER.readTree(json.out());
-    assertThat(doc.get("families")).hasSize(2);
+    assertThat(doc.get("families")).hasSize(3);
     JsonNode lb = doc.get("families").get(0);
     assertThat(lb.get("family").asText()).isEqualTo("lb");
     assertThat(lb.get("strategies")).hasSize(10);

@@ -148,6 +148,17 @@ public final class GradientLimit implements RateLimiter {
     state.limit = (long) state.estimate;
   }
 
+  /** Frees the slot without learning: the request never reached the service. */
+  @Override
+  public void cancel(String key, long nowNanos) {
+    State state = states.get(key);
+    if (state != null) {
+      synchronized (state) {
+        state.leave();
+      }
+    }
+  }
+
   @Override
   public boolean needsRelease() {
     return true;

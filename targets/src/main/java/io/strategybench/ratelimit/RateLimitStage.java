@@ -203,6 +203,10 @@ public final class RateLimitStage implements Stage {
 
   /** Asks the limiters of the remaining rules, in order; stops at the first remote call or refusal. */
   private void evaluate(Pending p) {
+    if (p.exchange.isDone()) { // the client left while its request waited: use no more of its quota
+      leaveWaiting(p);
+      return;
+    }
     while (p.index < p.rules.length) {
       RuleState r = p.rules[p.index];
       String key = p.keys[p.index];
@@ -216,9 +220,13 @@ public final class RateLimitStage implements Stage {
         }
         answer.whenComplete((decision, error) -> {
           if (p.exchange.eventLoop().inEventLoop()) {
-            remoteAnswered(p, decision, error);
+            guarded(p, () -> remoteAnswered(p, decision, error));
           } else {
-            p.exchange.eventLoop().execute(() -> remoteAnswered(p, decision, error));
+            try {
+              p.exchange.eventLoop().execute(() -> guarded(p, () -> remoteAnswered(p, decision, error)));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+              leaveWaiting(p); // the server is shutting down; the connection goes with it
+            }
           }
         });
         return;
@@ -237,7 +245,28 @@ public final class RateLimitStage implements Stage {
     pass(p);
   }
 
+  /** Runs a continuation of {@code p}; whatever it throws answers the request instead of leaving it hanging. */
+  private void guarded(Pending p, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      failed(p, p.rules[Math.min(p.index, p.rules.length - 1)], e);
+    }
+  }
+
+  /** Runs {@code step} for {@code p} after {@code delayNanos} on its event loop. */
+  private void later(Pending p, Runnable step, long delayNanos) {
+    try {
+      p.exchange.eventLoop().schedule(() -> guarded(p, step), delayNanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      leaveWaiting(p); // the server is shutting down; the connection goes with it
+    }
+  }
+
   private void remoteAnswered(Pending p, Decision decision, Throwable error) {
+    if (error == null && decision == null) {
+      error = new IllegalStateException("the limiter answered no decision");
+    }
     if (error != null) {
       failed(p, p.rules[p.index], error);
     } else if (apply(p, decision)) {
@@ -260,7 +289,7 @@ public final class RateLimitStage implements Stage {
     String key = p.keys[p.index];
     if (p.exchange.isDone()) { // the client left while the limiter was deciding
       if (d.admitted() && r.limiter.needsRelease()) {
-        r.limiter.release(key, System.nanoTime(), 0, false);
+        r.limiter.cancel(key, System.nanoTime());
       }
       leaveWaiting(p);
       return false;
@@ -268,16 +297,27 @@ public final class RateLimitStage implements Stage {
     long now = System.nanoTime();
     if (d.admitted()) {
       if (r.limiter.needsRelease()) {
+        // Adaptive limiters learn from the service's answer: its time from when the request went on, and
+        // whether it failed. A request that never went on (a later rule refused it, the client left) only
+        // gives its slot back.
         RateLimiter limiter = r.limiter;
         p.exchange.whenDone(status -> {
           long end = System.nanoTime();
-          limiter.release(key, end, end - now, status >= 500);
+          if (p.proceededAt == 0) {
+            limiter.cancel(key, end);
+          } else {
+            limiter.release(key, end, end - p.proceededAt, status >= 500);
+          }
         });
       }
       r.admitted.increment();
       if (d.delayNanos() > 0) {
         r.delayed.increment();
-        p.delayNanos = Math.max(p.delayNanos, d.delayNanos());
+        if (d.delayNanos() > p.delayNanos) {
+          p.delayNanos = d.delayNanos();
+          p.delayDecision = d;
+          p.delayRule = r;
+        }
       }
       p.index++;
       return true;
@@ -286,7 +326,7 @@ public final class RateLimitStage implements Stage {
     long retry = Math.max(d.retryAfterNanos(), TimeUnit.MILLISECONDS.toNanos(1));
     if (config.throttle() != Throttle.REJECT && waited + retry <= config.maxWaitNanos() && enterWaiting(p)) {
       r.waits.increment();
-      p.exchange.eventLoop().schedule(() -> evaluate(p), retry, TimeUnit.NANOSECONDS);
+      later(p, () -> evaluate(p), retry);
       return false;
     }
     if (p.waiting) {
@@ -317,13 +357,22 @@ public final class RateLimitStage implements Stage {
     }
   }
 
-  /** Every rule admitted: go on now, or after the longest delay a rule asked for. */
+  /**
+   * Every rule admitted: go on now, or after the longest delay a rule asked for (the leaky bucket as a queue,
+   * whose burst bounds the delay). A delayed request counts among the waiting ones; when they are full it is
+   * refused instead.
+   */
   private void pass(Pending p) {
     if (p.delayNanos > 0) {
       long delay = p.delayNanos;
       p.delayNanos = 0;
+      if (!enterWaiting(p)) {
+        Decision d = p.delayDecision;
+        reject(p, p.delayRule, Decision.reject(d.limit(), delay, d.resetNanos()), System.nanoTime() - p.startNanos);
+        return;
+      }
       p.waitedAtAll = true;
-      p.exchange.eventLoop().schedule(() -> pass(p), delay, TimeUnit.NANOSECONDS);
+      later(p, () -> pass(p), delay);
       return;
     }
     leaveWaiting(p);
@@ -348,6 +397,7 @@ public final class RateLimitStage implements Stage {
         perKey.increment();
       }
     }
+    p.proceededAt = System.nanoTime();
     p.exchange.proceed();
   }
 
@@ -518,6 +568,10 @@ public final class RateLimitStage implements Stage {
     final ClassCounters counters;
     int index;
     long delayNanos;
+    Decision delayDecision;
+    RuleState delayRule;
+    /** When the request went on to the next stage; 0 while it has not. */
+    long proceededAt;
     boolean waiting;
     boolean waitedAtAll;
 

@@ -50,6 +50,15 @@ public interface RateLimiter extends AutoCloseable {
    */
   default void release(String key, long nowNanos, long latencyNanos, boolean dropped) {}
 
+  /**
+   * An admitted request of {@code key} never went on (a later rule refused it, the client left): concurrency
+   * limiters free its slot, and adaptive ones learn nothing from it (Netflix concurrency-limits'
+   * {@code onIgnore}). By default the same as a release with no latency.
+   */
+  default void cancel(String key, long nowNanos) {
+    release(key, nowNanos, 0, false);
+  }
+
   /** Whether the strategy needs {@link #release} for every admitted request (concurrency limiters). */
   default boolean needsRelease() {
     return false;

@@ -26,6 +26,7 @@ import io.strategybench.lb.LbRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One request travelling through the target server's stages, and its response on the way back.
@@ -61,7 +62,7 @@ public final class Exchange implements LbRequest {
   private boolean done;
   private boolean prepared;
   private boolean admin;
-  private java.util.function.IntConsumer onDone;
+  private List<java.util.function.IntConsumer> onDone;
 
   Exchange(TargetServerHandler owner, ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config,
       ServerStats stats, Stage[] stages) {
@@ -396,14 +397,19 @@ public final class Exchange implements LbRequest {
   }
 
   private void release() {
-    request.release();
-    java.util.function.IntConsumer hook = onDone;
-    if (hook != null) {
-      onDone = null;
-      try {
-        hook.accept(status);
-      } catch (RuntimeException e) {
-        TargetServerHandler.log.warn("completion hook failed on {} {}", request.method(), request.uri(), e);
+    try {
+      request.release();
+    } finally {
+      List<java.util.function.IntConsumer> hooks = onDone;
+      if (hooks != null) {
+        onDone = null;
+        for (java.util.function.IntConsumer hook : hooks) {
+          try {
+            hook.accept(status);
+          } catch (RuntimeException e) {
+            TargetServerHandler.log.warn("completion hook failed on {} {}", request.method(), request.uri(), e);
+          }
+        }
       }
     }
   }
@@ -417,7 +423,9 @@ public final class Exchange implements LbRequest {
       hook.accept(status);
       return;
     }
-    java.util.function.IntConsumer previous = onDone;
-    onDone = previous == null ? hook : previous.andThen(hook);
+    if (onDone == null) {
+      onDone = new java.util.ArrayList<>(2);
+    }
+    onDone.add(hook);
   }
 }

@@ -220,6 +220,19 @@ class RateLimitStageTest {
   }
 
   @Test
+  void aSlotTakenByOneRuleComesBackWhenALaterRuleRefusesTheRequest() throws Exception {
+    start("concurrency", Map.of(), RateLimitStage.Throttle.REJECT, 0, "name=all,key=global,limit=2",
+        "name=per-key,limit=1");
+    CompletableFuture<HttpResponse<String>> slow = target.getAsync("/x", "X-Api-Key", "a", "X-Delay-Ms", "500");
+    Thread.sleep(150);
+    // a's second request passes "all" (2 slots) but not "per-key": its "all" slot must come back at once...
+    assertThat(target.get("/x", "X-Api-Key", "a").statusCode()).isEqualTo(429);
+    // ...or b would find "all" full (a's slow request + a leaked slot).
+    assertThat(target.get("/x", "X-Api-Key", "b").statusCode()).isEqualTo(200);
+    assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void statsSplitClientClassesAndResetZeroesThem() throws Exception {
     start("fixed-window", Map.of(), RateLimitStage.Throttle.REJECT, 0, "name=api,limit=2,window=1m");
     for (int i = 0; i < 5; i++) {
