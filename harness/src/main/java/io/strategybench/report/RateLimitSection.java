@@ -239,7 +239,14 @@ final class RateLimitSection {
     if (limit != null && seconds > 0) {
       String name = "limit (" + limit.intValue() + "/s)";
       admitted.put(name, List.of(new double[] {0, limit}, new double[] {seconds, limit}));
-      dashed = Set.of(name);
+      Double offered = num(family.workload, "load.abusiveRatePerClient");
+      if (offered != null) {
+        String sent = "sent (" + offered.intValue() + "/s)";
+        admitted.put(sent, List.of(new double[] {0, offered}, new double[] {seconds, offered}));
+        dashed = Set.of(name, sent);
+      } else {
+        dashed = Set.of(name);
+      }
     }
     StringBuilder html = report.html();
     html.append("<h3>Load: well-behaved and abusive clients through the rate-limit stage</h3>\n");
