@@ -55,7 +55,11 @@ final class RateLimitRunner {
     List<String> names = chosen.stream().map(StrategyDescriptor::name).toList();
     long distributed = plan.distributed()
         ? RateLimitPlan.TWINS.stream().flatMap(List::stream).filter(names::contains).count() : 0;
-    return (run.wants("simulate") ? chosen.size() * 0.5 * plan.patterns().size() : 0)
+    // A Redis strategy simulates at one round trip (about 80 µs here) per arrival; the others take no time.
+    double arrivals = plan.rateMultiple() * plan.limit() * 1000.0 / plan.windowMillis() * plan.simulateKeys()
+        * plan.simulateSeconds() * plan.patterns().size();
+    long remote = chosen.stream().filter(RedisForSimulation::needsRedis).count();
+    return (run.wants("simulate") ? chosen.size() * 0.5 * plan.patterns().size() + remote * arrivals * 80e-6 : 0)
         + (run.wants("micro") ? (chosen.size() + 2) * microSeconds(plan) : 0)
         + (run.wants("load") ? loads * loadSeconds(plan) + distributed * (loadSeconds(plan) + 6) : 0);
   }
@@ -111,6 +115,7 @@ final class RateLimitRunner {
       String redisUri) throws IOException {
     long window = plan.windowMillis() * 1_000_000L;
     double rate = plan.rateMultiple() * plan.limit() * 1000.0 / plan.windowMillis();
+    double perRemote = rate * plan.simulateKeys() * plan.simulateSeconds() * plan.patterns().size() * 80e-6;
     Map<String, Arrivals> arrivals = new LinkedHashMap<>();
     for (String pattern : plan.patterns()) {
       arrivals.put(pattern, Arrivals.generate(pattern, plan.simulateKeys(), rate, plan.simulateSeconds() * 1_000_000_000L,
@@ -120,7 +125,7 @@ final class RateLimitRunner {
     for (StrategyDescriptor<RateLimiter> d : chosen) {
       run.stopIfInterrupted();
       run.progress.step(String.format("ratelimit simulate %s (%d/%d)", d.name(), ++i, chosen.size()),
-          0.5 * plan.patterns().size());
+          0.5 * plan.patterns().size() + (RedisForSimulation.needsRedis(d) ? perRemote : 0));
       StrategyResults s = family.strategy(d.name());
       try {
         List<Map<String, Object>> patterns = new ArrayList<>();
