@@ -1,12 +1,12 @@
 package io.strategybench.hashing;
 
+import io.strategybench.results.ObjectSizes;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyDescriptor;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.openjdk.jol.info.GraphLayout;
 
 /**
  * Places K keys on N nodes with one strategy and measures what a consistent hash is judged on: the spread of
@@ -17,21 +17,6 @@ import org.openjdk.jol.info.GraphLayout;
  * eight bytes each; the spread figures are exact for them, the timings are this machine's.
  */
 public final class HashingSimulator {
-  static {
-    // JOL reads field offsets through Unsafe, which refuses records; its fallback handles them.
-    if (System.getProperty("jol.magicFieldOffset") == null) {
-      System.setProperty("jol.magicFieldOffset", "true");
-    }
-    // JOL prints warnings about the VM on stdout when it first looks at it; keep stdout for results.
-    java.io.PrintStream out = System.out;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      org.openjdk.jol.vm.VM.current();
-    } finally {
-      System.setOut(out);
-    }
-  }
-
   private HashingSimulator() {}
 
   public static HashingSimulationResult run(StrategyDescriptor<ConsistentHash> descriptor, Map<String, String> params,
@@ -57,7 +42,7 @@ public final class HashingSimulator {
     long t0 = System.nanoTime();
     hash.setNodes(nodes);
     double buildMillis = (System.nanoTime() - t0) / 1e6;
-    long memory = GraphLayout.parseInstance(hash).totalSize();
+    long memory = ObjectSizes.retained(hash);
 
     Map<HashNode, Integer> index = new IdentityHashMap<>();
     HashNode added = HashNode.of("n" + (nodeCount + 1), 1);

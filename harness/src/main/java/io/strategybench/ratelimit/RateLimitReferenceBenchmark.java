@@ -58,25 +58,13 @@ public class RateLimitReferenceBenchmark {
         .build();
   }
 
-  /** One caller's position in the key set. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int next;
-
-    String next(String[] keys) {
-      int i = next;
-      next = i + 1 == keys.length ? 0 : i + 1;
-      return keys[i];
-    }
-  }
-
   @Benchmark
-  public boolean tokenBucket(Cursor cursor) {
+  public boolean tokenBucket(RateLimitBenchmark.Cursor cursor) {
     return tokenBucket.acquire(cursor.next(keyNames), System.nanoTime()).admitted();
   }
 
   @Benchmark
-  public boolean bucket4j(Cursor cursor) {
+  public boolean bucket4j(RateLimitBenchmark.Cursor cursor) {
     String key = cursor.next(keyNames);
     Bucket b = bucket4j.get(key);
     if (b == null) {
@@ -90,7 +78,7 @@ public class RateLimitReferenceBenchmark {
 
   @Benchmark
   @SuppressWarnings("UnstableApiUsage")
-  public boolean guava(Cursor cursor) {
+  public boolean guava(RateLimitBenchmark.Cursor cursor) {
     String key = cursor.next(keyNames);
     com.google.common.util.concurrent.RateLimiter r = guava.get(key);
     if (r == null) {
@@ -101,7 +89,7 @@ public class RateLimitReferenceBenchmark {
   }
 
   @Benchmark
-  public boolean resilience4j(Cursor cursor) {
+  public boolean resilience4j(RateLimitBenchmark.Cursor cursor) {
     String key = cursor.next(keyNames);
     io.github.resilience4j.ratelimiter.RateLimiter r = resilience4j.get(key);
     if (r == null) {

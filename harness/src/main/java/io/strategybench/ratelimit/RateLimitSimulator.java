@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.results.ObjectSizes;
 import io.strategybench.strategy.ManualClock;
 import io.strategybench.strategy.SettingDescriptor;
 import io.strategybench.strategy.StrategyContext;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.openjdk.jol.info.GraphLayout;
 
 /**
  * Replays arrivals through one rate limiter on a virtual clock and judges every decision against an exact
@@ -21,19 +21,6 @@ import org.openjdk.jol.info.GraphLayout;
  * is what concurrency limiters and adaptive limiters learn from. Deterministic for a seed.
  */
 public final class RateLimitSimulator {
-  static {
-    if (System.getProperty("jol.magicFieldOffset") == null) {
-      System.setProperty("jol.magicFieldOffset", "true");
-    }
-    java.io.PrintStream out = System.out;
-    try {
-      System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-      org.openjdk.jol.vm.VM.current();
-    } finally {
-      System.setOut(out);
-    }
-  }
-
   /**
    * How admitted requests are served.
    *
@@ -77,7 +64,7 @@ public final class RateLimitSimulator {
     int keyCount = arrivals.keyNames().size();
     try (RateLimiter limiter = descriptor.create(p, StrategyContext.seeded(clock, seed))) {
       boolean remote = limiter.isRemote();
-      long emptyBytes = remote ? 0 : GraphLayout.parseInstance(limiter).totalSize();
+      long emptyBytes = remote ? 0 : ObjectSizes.retained(limiter);
       boolean release = limiter.needsRelease();
       ArrayDeque<Long>[] oracle = newDeques(keyCount);
       long[][] effective = new long[keyCount][];
@@ -179,7 +166,7 @@ public final class RateLimitSimulator {
         stateBytes = sampled == 0 ? 0 : (double) sum / sampled;
       } else {
         stateBytes = touchedKeys == 0 ? 0
-            : (double) (GraphLayout.parseInstance(limiter).totalSize() - emptyBytes) / touchedKeys;
+            : (double) (ObjectSizes.retained(limiter) - emptyBytes) / touchedKeys;
       }
       Map<String, String> shown = new LinkedHashMap<>(p);
       shown.remove("key-prefix");

@@ -1,6 +1,10 @@
 package io.strategybench.report;
 
+import static io.strategybench.report.ReportWriter.div;
 import static io.strategybench.report.ReportWriter.esc;
+import static io.strategybench.report.ReportWriter.maps;
+import static io.strategybench.report.ReportWriter.ratio;
+import static io.strategybench.report.ReportWriter.times;
 import static io.strategybench.report.ReportWriter.num;
 
 import io.strategybench.report.ReportWriter.Column;
@@ -127,7 +131,7 @@ final class HashingSection {
 
   private Map<String, Object> vnodeRsd(String strategy, int vnodes) {
     StrategyResults s = family.strategy(strategy);
-    for (Map<String, Object> p : list(s == null || s.simulate == null ? null : s.simulate.get("vnodeSweep"))) {
+    for (Map<String, Object> p : maps(s == null || s.simulate == null ? null : s.simulate.get("vnodeSweep"))) {
       if (num(p, "vnodes") != null && num(p, "vnodes") == vnodes) {
         return p;
       }
@@ -147,13 +151,13 @@ final class HashingSection {
       if (s.simulate == null) {
         continue;
       }
-      List<Map<String, Object>> vnodes = list(s.simulate.get("vnodeSweep"));
+      List<Map<String, Object>> vnodes = maps(s.simulate.get("vnodeSweep"));
       if (!vnodes.isEmpty()) {
         peak.put(s.strategy, points(vnodes, "vnodes", "peakToMean", 1));
         rsd.put(s.strategy, points(vnodes, "vnodes", "relStdDev", 100));
         sweepNodes = num(vnodes.get(0), "nodes").intValue();
       }
-      List<Map<String, Object>> nodes = list(s.simulate.get("nodeSweep"));
+      List<Map<String, Object>> nodes = maps(s.simulate.get("nodeSweep"));
       if (!nodes.isEmpty()) {
         add.put(s.strategy, points(nodes, "nodes", "movedOnAdd", 1));
         remove.put(s.strategy, points(nodes, "nodes", "movedOnRemove", 1));
@@ -213,11 +217,11 @@ final class HashingSection {
       hitRatio.put(s.strategy, series(perSecond.get("hitRatio"), 100));
       origin.put(s.strategy, series(perSecond.get("originRequests"), 1));
       if (markers.isEmpty()) {
-        for (Map<String, Object> change : list(cache.get("changes"))) {
+        for (Map<String, Object> change : maps(cache.get("changes"))) {
           markers.put(num(change, "atSeconds"), String.valueOf(change.get("change")));
         }
       }
-      for (Map<String, Object> node : list(cache.get("nodes"))) {
+      for (Map<String, Object> node : maps(cache.get("nodes"))) {
         String name = node.get("name") + (Boolean.TRUE.equals(node.get("removed")) ? " (removed)" : "");
         shares.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(s.strategy, times(num(node, "share"), 100));
       }
@@ -333,7 +337,7 @@ final class HashingSection {
       report.chart(Charts.bars("hashing-micro-build", "Time to build the ring or table (JMH, micro lens)",
           "µs per build", build, false, 620, 80 + 18 * strategies.size() * Math.max(1, build.size())));
     }
-    List<Map<String, Object>> rows = family.reference == null ? List.of() : list(family.reference.get("jumpVsGuava"));
+    List<Map<String, Object>> rows = family.reference == null ? List.of() : maps(family.reference.get("jumpVsGuava"));
     if (!rows.isEmpty()) {
       html.append("<h4>Jump hash against Guava's <code>Hashing.consistentHash</code>, same JMH run</h4>\n"
           + "<table class=\"summary\"><thead><tr><th>nodes</th><th>threads</th><th>ours ns</th><th>Guava ns</th>"
@@ -370,7 +374,7 @@ final class HashingSection {
   }
 
   private static List<Map<String, Object>> benchmarks(Map<String, Object> micro) {
-    return micro == null ? List.of() : list(micro.get("benchmarks"));
+    return micro == null ? List.of() : maps(micro.get("benchmarks"));
   }
 
   private static String nodesOf(Map<String, Object> benchmark) {
@@ -383,20 +387,6 @@ final class HashingSection {
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> list(Object value) {
-    if (!(value instanceof List<?> l)) {
-      return List.of();
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : l) {
-      if (o instanceof Map<?, ?> m) {
-        out.add((Map<String, Object>) m);
-      }
-    }
-    return out;
-  }
 
   private static List<double[]> points(List<Map<String, Object>> rows, String x, String y, double scale) {
     List<double[]> out = new ArrayList<>();
@@ -457,15 +447,4 @@ final class HashingSection {
     return a == null || b == null ? "–" : String.format(Locale.ROOT, format, a, b);
   }
 
-  private static Double ratio(Double a, Double b) {
-    return a == null || b == null || b == 0 ? null : a / b;
-  }
-
-  private static Double div(Double value, double by) {
-    return value == null ? null : value / by;
-  }
-
-  private static Double times(Double value, double by) {
-    return value == null ? null : value * by;
-  }
 }

@@ -1,6 +1,8 @@
 package io.strategybench.report;
 
+import static io.strategybench.report.ReportWriter.div;
 import static io.strategybench.report.ReportWriter.esc;
+import static io.strategybench.report.ReportWriter.times;
 import static io.strategybench.report.ReportWriter.num;
 
 import io.strategybench.report.ReportWriter.Column;
@@ -228,11 +230,4 @@ final class LbSection {
     return out.toString();
   }
 
-  private static Double div(Double value, double by) {
-    return value == null ? null : value / by;
-  }
-
-  private static Double times(Double value, double by) {
-    return value == null ? null : value * by;
-  }
 }

@@ -1,6 +1,9 @@
 package io.strategybench.report;
 
 import static io.strategybench.report.ReportWriter.esc;
+import static io.strategybench.report.ReportWriter.maps;
+import static io.strategybench.report.ReportWriter.ratio;
+import static io.strategybench.report.ReportWriter.times;
 import static io.strategybench.report.ReportWriter.num;
 
 import io.strategybench.report.ReportWriter.Column;
@@ -89,7 +92,7 @@ final class RateLimitSection {
       if (s.simulate == null) {
         continue;
       }
-      for (Map<String, Object> p : list(s.simulate.get("patterns"))) {
+      for (Map<String, Object> p : maps(s.simulate.get("patterns"))) {
         String pattern = String.valueOf(p.get("pattern"));
         maxWindow.computeIfAbsent(pattern, k -> new LinkedHashMap<>()).put(s.strategy,
             ratio(num(p, "maxAdmittedInWindow"), num(p, "limit")));
@@ -121,7 +124,7 @@ final class RateLimitSection {
       return null;
     }
     double sum = 0;
-    for (Map<String, Object> p : list(s.simulate.get("patterns"))) {
+    for (Map<String, Object> p : maps(s.simulate.get("patterns"))) {
       Double v = num(p, field);
       sum += v == null ? 0 : v;
     }
@@ -139,7 +142,7 @@ final class RateLimitSection {
     }
     Map<String, Map<String, Double>> reference = new LinkedHashMap<>();
     List<Map<String, Object>> refBenchmarks = family.reference == null ? List.of()
-        : list(family.reference.get("benchmarks"));
+        : maps(family.reference.get("benchmarks"));
     for (Map<String, Object> b : refBenchmarks) {
       String library = switch (String.valueOf(b.get("benchmark"))) {
         case "tokenBucket" -> "StrategyBench token-bucket";
@@ -163,7 +166,7 @@ final class RateLimitSection {
           false, 620, 80 + 18 * 4 * Math.max(1, reference.size())));
     }
     List<Map<String, Object>> rows = family.reference == null ? List.of()
-        : list(family.reference.get("tokenBucketVsReferences"));
+        : maps(family.reference.get("tokenBucketVsReferences"));
     if (!rows.isEmpty()) {
       html.append("<h4>Our token bucket against the libraries, same JMH run</h4>\n"
           + "<table class=\"summary\"><thead><tr><th>library</th><th>keys</th><th>threads</th><th>ours ns</th>"
@@ -198,7 +201,7 @@ final class RateLimitSection {
   }
 
   private static List<Map<String, Object>> benchmarks(Map<String, Object> micro) {
-    return micro == null ? List.of() : list(micro.get("benchmarks"));
+    return micro == null ? List.of() : maps(micro.get("benchmarks"));
   }
 
   // ---- load --------------------------------------------------------------------------------------------------
@@ -336,20 +339,6 @@ final class RateLimitSection {
     return at;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> list(Object value) {
-    if (!(value instanceof List<?> l)) {
-      return List.of();
-    }
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : l) {
-      if (o instanceof Map<?, ?> m) {
-        out.add((Map<String, Object>) m);
-      }
-    }
-    return out;
-  }
-
   private static String fmt(String format, Double value) {
     return value == null ? "–" : String.format(Locale.ROOT, format, value);
   }
@@ -358,15 +347,8 @@ final class RateLimitSection {
     return value == null ? "–" : String.format(Locale.ROOT, "%.1f ± %.1f", value, error == null ? 0 : error);
   }
 
-  private static Double ratio(Double a, Double b) {
-    return a == null || b == null || b == 0 ? null : a / b;
-  }
-
   private static Double share(Double a, Double total) {
     return a == null || total == null || total == 0 ? null : 100 * a / total;
   }
 
-  private static Double times(Double value, double by) {
-    return value == null ? null : value * by;
-  }
 }

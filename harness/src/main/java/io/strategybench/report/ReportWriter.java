@@ -214,6 +214,36 @@ public final class ReportWriter {
     }
   }
 
+  /** The maps in a JSON list (results.json's arrays of records); empty when it is not a list. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> maps(Object value) {
+    if (!(value instanceof List<?> l)) {
+      return List.of();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object o : l) {
+      if (o instanceof Map<?, ?> m) {
+        out.add((Map<String, Object>) m);
+      }
+    }
+    return out;
+  }
+
+  /** a / b, or null when either is missing or b is 0. */
+  static Double ratio(Double a, Double b) {
+    return a == null || b == null || b == 0 ? null : a / b;
+  }
+
+  /** value × by, or null when value is missing. */
+  static Double times(Double value, double by) {
+    return value == null ? null : value * by;
+  }
+
+  /** value / by, or null when value is missing. */
+  static Double div(Double value, double by) {
+    return value == null ? null : value / by;
+  }
+
   /** The value at a dotted path of nested maps, as a double, or null. */
   @SuppressWarnings("unchecked")
   static Double num(Map<String, Object> root, String path) {

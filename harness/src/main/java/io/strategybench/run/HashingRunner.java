@@ -87,29 +87,12 @@ final class HashingRunner {
     }
 
     if (run.wants("micro")) {
-      for (StrategyDescriptor<ConsistentHash> d : chosen) {
-        run.stopIfInterrupted();
-        StrategyResults s = family.strategy(d.name());
-        String file = "micro/jmh-hashing-" + d.name() + ".json";
-        try {
-          List<MicroLens.Score> scores = HashingMicro.measure(List.of(d.name()), plan.microNodes(),
-              plan.microThreads(), plan.micro(), run.registry.plugins(), run.folder.resolve(file), null,
-              line -> progress.step("hashing " + line + " [" + (chosen.indexOf(d) + 1) + "/" + chosen.size()
-                  + " strategies]", perMicro / plan.microThreads().size()));
-          Map<String, Object> micro = new LinkedHashMap<>();
-          micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
-          micro.put("jmhJson", file);
-          synchronized (run.results) {
-            s.micro = micro;
-          }
-        } catch (IOException | RuntimeException e) {
-          run.fail(s, "micro", e);
-        }
-        run.save();
-      }
+      run.microEach(family, chosen.stream().map(StrategyDescriptor::name).toList(),
+          perMicro / plan.microThreads().size(),
+          (name, json, step) -> HashingMicro.measure(List.of(name), plan.microNodes(), plan.microThreads(),
+              plan.micro(), run.registry.plugins(), json, null, step));
       run.stopIfInterrupted();
       reference(plan, family, perMicro);
-      family.files.put("jmhJson", "micro/");
       run.save();
     }
 

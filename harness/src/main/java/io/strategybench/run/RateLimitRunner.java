@@ -164,29 +164,12 @@ final class RateLimitRunner {
   private void micro(RateLimitPlan plan, List<StrategyDescriptor<RateLimiter>> chosen, FamilyResults family,
       String redisUri) throws IOException {
     double perMicro = microSeconds(plan);
-    for (StrategyDescriptor<RateLimiter> d : chosen) {
-      run.stopIfInterrupted();
-      StrategyResults s = family.strategy(d.name());
-      String file = "micro/jmh-ratelimit-" + d.name() + ".json";
-      try {
-        List<MicroLens.Score> scores = RateLimitMicro.measure(List.of(d.name()), plan.microKeys(), plan.microThreads(),
-            plan.micro(), run.registry.plugins(), run.folder.resolve(file), null, redisUri,
-            line -> run.progress.step("ratelimit " + line + " [" + (chosen.indexOf(d) + 1) + "/" + chosen.size()
-                + " strategies]", perMicro / plan.microThreads().size()));
-        Map<String, Object> micro = new LinkedHashMap<>();
-        micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
-        micro.put("jmhJson", file);
-        synchronized (run.results) {
-          s.micro = micro;
-        }
-      } catch (IOException | RuntimeException e) {
-        run.fail(s, "micro", e);
-      }
-      run.save();
-    }
+    run.microEach(family, chosen.stream().map(StrategyDescriptor::name).toList(),
+        perMicro / plan.microThreads().size(),
+        (name, json, step) -> RateLimitMicro.measure(List.of(name), plan.microKeys(), plan.microThreads(),
+            plan.micro(), run.registry.plugins(), json, null, redisUri, step));
     run.stopIfInterrupted();
     reference(plan, family, perMicro);
-    family.files.put("jmhJson", "micro/");
     run.save();
   }
 

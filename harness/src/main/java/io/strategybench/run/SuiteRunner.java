@@ -161,6 +161,43 @@ public final class SuiteRunner {
     return all.stream().filter(d -> options.strategies().contains(d.name())).toList();
   }
 
+  /** JMH of one strategy, its JSON written to {@code json}; {@code step} receives a line per forked run. */
+  interface MicroMeasure {
+    List<MicroLens.Score> run(String strategy, Path json, java.util.function.Consumer<String> step) throws IOException;
+  }
+
+  /**
+   * The micro lens of a family, strategy by strategy: each one's scores and JMH JSON
+   * ({@code micro/jmh-<family>-<strategy>.json}) into its results, a failure into its errors; saved after
+   * each.
+   *
+   * @param stepSeconds the estimate of one forked run, for the progress line
+   */
+  void microEach(FamilyResults family, List<String> strategies, double stepSeconds, MicroMeasure measure)
+      throws IOException {
+    for (int i = 0; i < strategies.size(); i++) {
+      String name = strategies.get(i);
+      stopIfInterrupted();
+      StrategyResults s = family.strategy(name);
+      String file = "micro/jmh-" + family.family + "-" + name + ".json";
+      String of = " [" + (i + 1) + "/" + strategies.size() + " strategies]";
+      try {
+        List<MicroLens.Score> scores = measure.run(name, folder.resolve(file),
+            line -> progress.step(family.family + " " + line + of, stepSeconds));
+        Map<String, Object> micro = new LinkedHashMap<>();
+        micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+        micro.put("jmhJson", file);
+        synchronized (results) {
+          s.micro = micro;
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(s, "micro", e);
+      }
+      save();
+    }
+    family.files.put("jmhJson", "micro/");
+  }
+
   /** Adds the family, with a record for each strategy, to the results and saves them. */
   <T> FamilyResults addFamily(Family<T> kind, Map<String, Object> workload, List<StrategyDescriptor<T>> chosen)
       throws IOException {
@@ -233,27 +270,10 @@ public final class SuiteRunner {
     }
 
     if (wants("micro")) {
-      for (StrategyDescriptor<LoadBalancer> d : chosen) {
-        stopIfInterrupted();
-        StrategyResults s = family.strategy(d.name());
-        try {
-          List<MicroLens.Score> scores = MicroLens.run(LoadBalancerBenchmark.class.getName(), List.of(d.name()),
+      microEach(family, chosen.stream().map(StrategyDescriptor::name).toList(), perMicro / plan.microThreads().size(),
+          (name, json, step) -> MicroLens.run(LoadBalancerBenchmark.class.getName(), List.of(name),
               Map.of("backends", plan.microBackends().stream().map(String::valueOf).toList()), plan.microThreads(),
-              plan.micro(), registry.plugins(), folder.resolve("micro").resolve("jmh-lb-" + d.name() + ".json"),
-              line -> progress.step("lb " + line + " [" + (chosen.indexOf(d) + 1) + "/" + chosen.size() + " strategies]",
-                  perMicro / plan.microThreads().size()));
-          Map<String, Object> micro = new LinkedHashMap<>();
-          micro.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
-          micro.put("jmhJson", "micro/jmh-lb-" + d.name() + ".json");
-          synchronized (results) {
-            s.micro = micro;
-          }
-        } catch (IOException | RuntimeException e) {
-          fail(s, "micro", e);
-        }
-        save();
-      }
-      family.files.put("jmhJson", "micro/");
+              plan.micro(), registry.plugins(), json, step));
     }
 
     if (wants("load")) {

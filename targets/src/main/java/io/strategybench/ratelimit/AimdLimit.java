@@ -4,7 +4,6 @@ import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An adaptive concurrency limit per key, additive increase / multiplicative decrease, as Netflix
@@ -68,7 +67,9 @@ public final class AimdLimit implements RateLimiter {
   private final long maxLimit;
   private final double backoff;
   private final long timeoutNanos;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
+  /** Created once: a capturing lambda at every call would allocate on the hot path. */
+  private final java.util.function.LongFunction<State> newState;
 
   public AimdLimit() {
     this(new Settings());
@@ -77,6 +78,7 @@ public final class AimdLimit implements RateLimiter {
   public AimdLimit(Settings settings) {
     settings.validate();
     this.initial = settings.limit;
+    this.newState = now -> new State(initial);
     this.minLimit = settings.minLimit;
     this.maxLimit = settings.maxLimit;
     this.backoff = settings.backoffRatio;
@@ -85,10 +87,7 @@ public final class AimdLimit implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State(initial));
-    }
+    State state = states.getOrCreate(key, nowNanos, newState);
     return state.acquire();
   }
 

@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fixed-window counter: time is cut into windows of {@code window-millis} and each key may make
@@ -33,7 +32,7 @@ public final class FixedWindow implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
 
   public FixedWindow() {
     this(new RateSettings());
@@ -46,10 +45,7 @@ public final class FixedWindow implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State(nowNanos));
-    }
+    State state = states.getOrCreate(key, nowNanos, State::new);
     synchronized (state) {
       long elapsed = nowNanos - state.origin;
       long window = Math.floorDiv(elapsed, windowNanos);

@@ -3,7 +3,6 @@ package io.strategybench.ratelimit;
 import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,7 +67,7 @@ public final class Gcra implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long tolerance;
-  private final ConcurrentHashMap<String, AtomicLong> states = new ConcurrentHashMap<>();
+  private final PerKey<AtomicLong> states = new PerKey<>();
 
   public Gcra() {
     this(new Settings());
@@ -83,10 +82,7 @@ public final class Gcra implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    AtomicLong state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new AtomicLong(nowNanos));
-    }
+    AtomicLong state = states.getOrCreate(key, nowNanos, AtomicLong::new);
     while (true) {
       long tat = state.get();
       long newTat = (nowNanos - tat > 0 ? nowNanos : tat) + interval;

@@ -4,7 +4,6 @@ import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An adaptive concurrency limit per key driven by the latency gradient, after Netflix concurrency-limits'
@@ -87,7 +86,9 @@ public final class GradientLimit implements RateLimiter {
   private final double factor;
   private final long queueSize;
   private final double tolerance;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
+  /** Created once: a capturing lambda at every call would allocate on the hot path. */
+  private final java.util.function.LongFunction<State> newState;
 
   public GradientLimit() {
     this(new Settings());
@@ -96,6 +97,7 @@ public final class GradientLimit implements RateLimiter {
   public GradientLimit(Settings settings) {
     settings.validate();
     this.initial = settings.limit;
+    this.newState = now -> new State(initial);
     this.minLimit = settings.minLimit;
     this.maxLimit = settings.maxLimit;
     this.smoothing = settings.smoothing;
@@ -106,10 +108,7 @@ public final class GradientLimit implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State(initial));
-    }
+    State state = states.getOrCreate(key, nowNanos, newState);
     return state.acquire();
   }
 

@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leaky bucket as a meter (Turner, 1986; Tanenbaum, Computer Networks): each key has a bucket of
@@ -32,7 +31,7 @@ public final class LeakyBucketMeter implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long capacity;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
 
   public LeakyBucketMeter() {
     this(new RateSettings());
@@ -46,10 +45,7 @@ public final class LeakyBucketMeter implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State(nowNanos));
-    }
+    State state = states.getOrCreate(key, nowNanos, State::new);
     synchronized (state) {
       long elapsed = nowNanos - state.last;
       if (elapsed > 0) {

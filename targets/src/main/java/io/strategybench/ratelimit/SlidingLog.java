@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sliding log: the exact sliding window. Each key keeps the times of the requests it was admitted in the
@@ -62,7 +61,9 @@ public final class SlidingLog implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
+  /** Created once: a capturing lambda at every call would allocate on the hot path. */
+  private final java.util.function.LongFunction<State> newState;
 
   public SlidingLog() {
     this(new RateSettings());
@@ -71,14 +72,13 @@ public final class SlidingLog implements RateLimiter {
   public SlidingLog(RateSettings settings) {
     this.limit = settings.limit;
     this.windowNanos = settings.windowNanos();
+    int initial = (int) Math.min(limit, INITIAL_CAPACITY);
+    this.newState = now -> new State(initial);
   }
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State((int) Math.min(limit, INITIAL_CAPACITY)));
-    }
+    State state = states.getOrCreate(key, nowNanos, newState);
     synchronized (state) {
       // forget admissions that have left the window (now - t >= window)
       while (state.size > 0 && nowNanos - state.oldest() >= windowNanos) {

@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sliding-window counter: Cloudflare's approximation of a sliding window from two fixed-window counters
@@ -39,7 +38,7 @@ public final class SlidingWindowCounter implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states = new PerKey<>();
 
   public SlidingWindowCounter() {
     this(new RateSettings());
@@ -52,10 +51,7 @@ public final class SlidingWindowCounter implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state == null) {
-      state = states.computeIfAbsent(key, k -> new State(nowNanos));
-    }
+    State state = states.getOrCreate(key, nowNanos, State::new);
     synchronized (state) {
       long elapsed = nowNanos - state.origin;
       long window = Math.floorDiv(elapsed, windowNanos);

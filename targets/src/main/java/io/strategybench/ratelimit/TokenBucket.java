@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,7 +30,7 @@ public final class TokenBucket implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long tau;
-  private final ConcurrentHashMap<String, AtomicLong> states = new ConcurrentHashMap<>();
+  private final PerKey<AtomicLong> states = new PerKey<>();
 
   public TokenBucket() {
     this(new RateSettings());
@@ -50,10 +49,7 @@ public final class TokenBucket implements RateLimiter {
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    AtomicLong full = states.get(key);
-    if (full == null) {
-      full = states.computeIfAbsent(key, k -> new AtomicLong(nowNanos)); // a new key starts full
-    }
+    AtomicLong full = states.getOrCreate(key, nowNanos, AtomicLong::new); // a new key starts full
     while (true) {
       long current = full.get();
       long debt = current - nowNanos; // nanoseconds until full again
