@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The requests a rate-limit simulation replays: times in nanoseconds from 0 on the virtual clock, each with a
- * client key, sorted by time.
+ * The requests a rate-limit simulation replays: times in nanoseconds from 0 on the virtual clock, in whole
+ * microseconds, each with a client key, sorted by time.
  *
  * @param times arrival times, ascending
  * @param keys the client key of each arrival (indexes into {@code keyNames})
@@ -22,6 +22,15 @@ import java.util.SplittableRandom;
 public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
   /** The arrival patterns the simulator generates. */
   public static final List<String> PATTERNS = List.of("steady", "poisson", "burst", "boundary-burst");
+
+  /**
+   * Arrival times are whole microseconds: the resolution of Redis's clock and of the Redis strategies'
+   * scripts, so that the in-process and the Redis twins see the same times and the exact oracle judges
+   * both at the resolution they keep.
+   */
+  static long micros(double nanos) {
+    return (long) (nanos / 1000) * 1000;
+  }
 
   public int size() {
     return times.length;
@@ -55,14 +64,14 @@ public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
       switch (pattern) {
         case "steady" -> {
           for (double at = gap * k / keyCount; at < durationNanos; at += gap) {
-            t.add((long) at);
+            t.add(micros(at));
           }
         }
         case "poisson" -> {
           SplittableRandom r = random.split();
           for (double at = -gap * Math.log(1 - r.nextDouble()); at < durationNanos;
               at += -gap * Math.log(1 - r.nextDouble())) {
-            t.add((long) at);
+            t.add(micros(at));
           }
         }
         case "burst" -> {
@@ -71,7 +80,7 @@ public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
           long spread = 1_000_000L;
           for (double at = every * k / keyCount; at < durationNanos; at += every) {
             for (int i = 0; i < size; i++) {
-              t.add((long) at + spread * i / size);
+              t.add(micros(at + (double) spread * i / size));
             }
           }
         }
@@ -80,10 +89,10 @@ public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
           long slice = Math.max(1, windowNanos / 100);
           for (long edge = windowNanos; edge + slice <= durationNanos; edge += 4 * windowNanos) {
             for (int i = 0; i < limit; i++) {
-              t.add(edge - slice + slice * i / limit);
+              t.add(micros(edge - slice + (double) slice * i / limit));
             }
             for (int i = 0; i < limit; i++) {
-              t.add(edge + slice * i / limit);
+              t.add(micros(edge + (double) slice * i / limit));
             }
           }
         }
@@ -120,7 +129,7 @@ public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
       String[] parts = l.split("[,\\t ]+", 2);
       long nanos;
       try {
-        nanos = Math.round(Double.parseDouble(parts[0]) * 1e6);
+        nanos = Math.round(Double.parseDouble(parts[0]) * 1e3) * 1000; // whole microseconds, as generated ones
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(file + ":" + lineNo + ": '" + parts[0]
             + "' is not a time in milliseconds; each line is MILLIS[,KEY]");
