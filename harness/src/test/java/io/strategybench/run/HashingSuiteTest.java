@@ -86,7 +86,10 @@ class HashingSuiteTest {
       assertThat(load.get("client").get("requests").asLong()).as(name).isGreaterThan(1000);
       assertThat(load.get("client").get("ko").asLong()).as(name).isZero();
       JsonNode cache = load.get("cache");
-      assertThat(cache.get("requests").asLong()).isEqualTo(load.get("server").get("requests").asLong());
+      // The stage saw every request the server counted; the server's and the stage's counters are zeroed one
+      // after the other by the reset while requests flow, so a request or two in flight then may fall between.
+      long served = load.get("server").get("requests").asLong();
+      assertThat(cache.get("requests").asLong()).isBetween(served - 3, served + 3);
       assertThat(cache.get("hitRatio").asDouble()).as("Zipf reads of 1000 keys through 400 entries").isBetween(0.3, 1.0);
       assertThat(cache.get("perSecond").get("hitRatio")).hasSize(6);
       JsonNode changes = cache.get("changes");
