@@ -1,5 +1,6 @@
 package io.strategybench.report;
 
+import static io.strategybench.report.ReportWriter.div;
 import static io.strategybench.report.ReportWriter.esc;
 import static io.strategybench.report.ReportWriter.maps;
 import static io.strategybench.report.ReportWriter.ratio;
@@ -133,12 +134,42 @@ final class RateLimitSection {
 
   // ---- micro -------------------------------------------------------------------------------------------------
 
+  /** Above this, a decision is a network round trip (Redis): those get a chart of their own, in µs. */
+  private static final double REMOTE_NANOS = 10_000;
+
   private void microCharts() throws IOException {
-    Map<String, Map<String, Double>> decision = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> local = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> remote = new LinkedHashMap<>();
+    int localCount = 0;
+    int remoteCount = 0;
     for (StrategyResults s : strategies) {
-      for (Map<String, Object> b : benchmarks(s.micro)) {
-        decision.computeIfAbsent(label(b), k -> new LinkedHashMap<>()).put(s.strategy, num(b, "nsPerOp"));
+      List<Map<String, Object>> runs = benchmarks(s.micro);
+      boolean isRemote = runs.stream().map(b -> num(b, "nsPerOp")).anyMatch(ns -> ns != null && ns > REMOTE_NANOS);
+      if (runs.isEmpty()) {
+        continue;
       }
+      if (isRemote) {
+        remoteCount++;
+      } else {
+        localCount++;
+      }
+      for (Map<String, Object> b : runs) {
+        (isRemote ? remote : local).computeIfAbsent(label(b), k -> new LinkedHashMap<>()).put(s.strategy,
+            isRemote ? div(num(b, "nsPerOp"), 1000) : num(b, "nsPerOp"));
+      }
+    }
+    StringBuilder html = report.html();
+    if (!local.isEmpty() || !remote.isEmpty()) {
+      html.append("<h3>Micro: one admission decision (JMH)</h3>\n");
+    }
+    if (!local.isEmpty()) {
+      report.chart(Charts.bars("ratelimit-micro", "Time per admission decision, in-process limiters (JMH, micro lens)",
+          "ns per decision, clock read included", local, false, 620, 80 + 14 * localCount * Math.max(1, local.size())));
+    }
+    if (!remote.isEmpty()) {
+      report.chart(Charts.bars("ratelimit-micro-remote", "Time per admission decision, Redis limiters (JMH, micro lens)",
+          "µs per decision: one round trip to Redis", remote, false, 620,
+          80 + 14 * remoteCount * Math.max(1, remote.size())));
     }
     Map<String, Map<String, Double>> reference = new LinkedHashMap<>();
     List<Map<String, Object>> refBenchmarks = family.reference == null ? List.of()
@@ -152,13 +183,6 @@ final class RateLimitSection {
         default -> String.valueOf(b.get("benchmark"));
       };
       reference.computeIfAbsent(label(b), k -> new LinkedHashMap<>()).put(library, num(b, "nsPerOp"));
-    }
-    StringBuilder html = report.html();
-    if (!decision.isEmpty()) {
-      html.append("<h3>Micro: one admission decision (JMH)</h3>\n");
-      report.chart(Charts.bars("ratelimit-micro", "Time per admission decision, clock read included (JMH, micro lens)",
-          "ns per decision (log scale not used: Redis round trips dwarf the rest)", decision, false, 620,
-          80 + 14 * strategies.size() * Math.max(1, decision.size())));
     }
     if (!reference.isEmpty()) {
       report.chart(Charts.bars("ratelimit-micro-reference",

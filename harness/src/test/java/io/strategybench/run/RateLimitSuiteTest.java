@@ -143,7 +143,7 @@ class RateLimitSuiteTest {
     assertThat(html).contains("Rate limiting").contains("Our token bucket against the libraries")
         .doesNotContain("<script");
     for (String chart : List.of("ratelimit-simulate-max-window", "ratelimit-simulate-accuracy", "ratelimit-state-bytes",
-        "ratelimit-micro", "ratelimit-micro-reference", "ratelimit-load-admitted", "ratelimit-load-429-share",
+        "ratelimit-micro", "ratelimit-micro-remote", "ratelimit-micro-reference", "ratelimit-load-admitted", "ratelimit-load-429-share",
         "ratelimit-load-decision-latency", "ratelimit-load-client-latency", "ratelimit-distributed")) {
       assertThat(html).as(chart).contains("charts/" + chart + ".svg");
       assertThat(run.resolve("charts/" + chart + ".svg")).exists();
