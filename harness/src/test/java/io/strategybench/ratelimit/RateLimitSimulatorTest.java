@@ -58,6 +58,20 @@ class RateLimitSimulatorTest {
   }
 
   @Test
+  void redisStateIsTheWindowsStillInUseNotEveryWindowOfTheRun() {
+    // 30 virtual windows pass in a second or two of real time, so their keys' real TTLs have not run out:
+    // the state of a key is still only the current window's counter (and the previous one for the counter).
+    try (RedisForSimulation redis = RedisForSimulation.open(null)) {
+      Arrivals arrivals = Arrivals.generate("steady", 2, 200, 30 * SECOND, 100, SECOND, 1);
+      for (String name : List.of("redis-fixed-window", "redis-sliding-window-counter")) {
+        RateLimitSimulationResult r = RateLimitSimulator.run(strategy(name), Map.of(), 100, 1000, arrivals, "steady",
+            RateLimitSimulator.Service.DEFAULT, 1, redis.uri());
+        assertThat(r.stateBytesPerKey()).as(name).isPositive().isLessThan(300);
+      }
+    }
+  }
+
+  @Test
   void aFixedWindowAdmitsTwiceTheLimitAcrossAnEdgeOfTheBoundaryBurst() {
     RateLimitSimulationResult r = run("fixed-window", "boundary-burst", 40, 1, 1);
     assertThat(r.maxAdmittedInWindow()).isEqualTo(80);

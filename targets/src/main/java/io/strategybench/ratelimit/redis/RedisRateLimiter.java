@@ -1,8 +1,5 @@
 package io.strategybench.ratelimit.redis;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -160,6 +157,11 @@ public abstract class RedisRateLimiter implements RateLimiter {
     return false;
   }
 
+  /** How many windows' keys make up a key's state now: the current one, and the previous one for the counter. */
+  int windowsKept() {
+    return 1;
+  }
+
   /** The limit the headers show when Redis cannot answer. */
   long headerLimit() {
     return settings.limit;
@@ -245,9 +247,11 @@ public abstract class RedisRateLimiter implements RateLimiter {
     Decision decision = admitted
         ? Decision.admit(limit, remaining, resetNanos)
         : Decision.reject(limit, retryNanos, resetNanos);
+    long nowMicros = number(result.get(5));
+    lastNowMicros.accumulateAndGet(nowMicros, Math::max);
     DecisionListener l = listener;
     if (l != null) {
-      l.decided(key, number(result.get(5)), decision);
+      l.decided(key, nowMicros, decision);
     }
     return decision;
   }
@@ -295,37 +299,23 @@ public abstract class RedisRateLimiter implements RateLimiter {
     if (own != null) {
       bytes += own;
     }
-    if (windowedKeys()) {
-      ScanArgs match = ScanArgs.Builder.matches(globEscape(base) + ":*").limit(1000);
-      KeyScanCursor<String> cursor = sync.scan(match);
-      while (true) {
-        for (String found : cursor.getKeys()) {
-          if (found.substring(base.length() + 1).matches("-?\\d+")) {
-            Long usage = sync.memoryUsage(found);
-            if (usage != null) {
-              bytes += usage;
-            }
-          }
+    long now = lastNowMicros.get();
+    if (windowedKeys() && now != Long.MIN_VALUE) {
+      // The windows the algorithm still reads, from the latest time a script saw: older windows' keys may
+      // outlive their use under a virtual clock, whose windows pass faster than their keys' real TTLs.
+      long window = Math.floorDiv(now, settings.windowMillis * 1000L);
+      for (int i = 0; i < windowsKept(); i++) {
+        Long usage = sync.memoryUsage(base + ":" + (window - i));
+        if (usage != null) {
+          bytes += usage;
         }
-        if (cursor.isFinished()) {
-          break;
-        }
-        cursor = sync.scan(ScanCursor.of(cursor.getCursor()), match);
       }
     }
     return bytes;
   }
 
-  private static String globEscape(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 8);
-    for (char c : s.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        out.append('\\');
-      }
-      out.append(c);
-    }
-    return out.toString();
-  }
+  /** The latest Redis or caller time a script returned, in microseconds. */
+  private final AtomicLong lastNowMicros = new AtomicLong(Long.MIN_VALUE);
 
   @Override
   public Map<String, Object> stats() {

@@ -112,6 +112,19 @@ public final class RedisServerProcess implements AutoCloseable {
         throw new IllegalStateException("interrupted while waiting for redis-server", e);
       }
     }
+    // Another server that took the port first would answer PING too, while ours exits at once ("address in
+    // use"): make sure the one that answered is still ours.
+    try {
+      if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+        LIVE.remove(process);
+        throw new IllegalStateException("redis-server on port " + port + " exited with code "
+            + process.exitValue() + " (another server has the port?); its log:\n" + readLog());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+      throw new IllegalStateException("interrupted while waiting for redis-server", e);
+    }
     return this;
   }
 

@@ -64,4 +64,9 @@ public final class RedisSlidingWindowCounter extends RedisRateLimiter {
   boolean windowedKeys() {
     return true;
   }
+
+  @Override
+  int windowsKept() {
+    return 2;
+  }
 }
