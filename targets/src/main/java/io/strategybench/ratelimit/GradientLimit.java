@@ -1,9 +1,7 @@
 package io.strategybench.ratelimit;
 
-import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
-import java.util.Map;
 
 /**
  * An adaptive concurrency limit per key driven by the latency gradient, after Netflix concurrency-limits'
@@ -31,15 +29,9 @@ import java.util.Map;
  * shrink on outliers; it needs tuning of tolerance and smoothing to the backend.
  */
 @Strategy(name = "gradient", summary = "adaptive in-flight limit per key from the latency gradient (Netflix Gradient2Limit)")
-public final class GradientLimit implements RateLimiter {
+public final class GradientLimit extends AdaptiveLimiter<GradientLimit.State> {
   /** Parameters of {@link GradientLimit}; {@code limit} is the initial limit. */
-  public static class Settings extends RateSettings {
-    @Setting(description = "lowest in-flight limit", min = 1, max = 1_000_000_000)
-    public long minLimit = 1;
-
-    @Setting(description = "highest in-flight limit", min = 1, max = 1_000_000_000)
-    public long maxLimit = 1000;
-
+  public static class Settings extends AdaptiveLimiter.Settings {
     @Setting(description = "weight of a new limit against the previous estimate", min = 0.01, max = 1.0)
     public double smoothing = 0.2;
 
@@ -52,22 +44,11 @@ public final class GradientLimit implements RateLimiter {
     @Setting(description = "ratio of short- to long-term latency tolerated before the limit falls", min = 1.0,
         max = 10.0)
     public double rttTolerance = 1.5;
-
-    @Override
-    public void validate() {
-      if (minLimit > maxLimit) {
-        throw new InvalidParameterException("min-limit", "min-limit " + minLimit + " exceeds max-limit " + maxLimit);
-      }
-      if (limit < minLimit || limit > maxLimit) {
-        throw new InvalidParameterException("limit", "the initial limit " + limit + " must be in [min-limit "
-            + minLimit + ", max-limit " + maxLimit + "]");
-      }
-    }
   }
 
   private static final int WARMUP = 10;
 
-  private static final class State extends AdaptiveState {
+  static final class State extends AdaptiveState {
     double estimate;
     long samples;
     double sum;
@@ -79,27 +60,17 @@ public final class GradientLimit implements RateLimiter {
     }
   }
 
-  private final long initial;
-  private final long minLimit;
-  private final long maxLimit;
   private final double smoothing;
   private final double factor;
   private final long queueSize;
   private final double tolerance;
-  private final PerKey<State> states = new PerKey<>();
-  /** Created once: a capturing lambda at every call would allocate on the hot path. */
-  private final java.util.function.LongFunction<State> newState;
 
   public GradientLimit() {
     this(new Settings());
   }
 
   public GradientLimit(Settings settings) {
-    settings.validate();
-    this.initial = settings.limit;
-    this.newState = now -> new State(initial);
-    this.minLimit = settings.minLimit;
-    this.maxLimit = settings.maxLimit;
+    super(settings, State::new);
     this.smoothing = settings.smoothing;
     this.factor = 2.0 / (settings.longWindow + 1);
     this.queueSize = settings.queueSize;
@@ -107,21 +78,8 @@ public final class GradientLimit implements RateLimiter {
   }
 
   @Override
-  public Decision acquire(String key, long nowNanos) {
-    State state = states.getOrCreate(key, nowNanos, newState);
-    return state.acquire();
-  }
-
-  @Override
-  public void release(String key, long nowNanos, long latencyNanos, boolean dropped) {
-    State state = states.get(key);
-    if (state == null) {
-      return;
-    }
-    synchronized (state) {
-      update(state, Math.max(1, latencyNanos), state.inflight.get());
-      state.leave();
-    }
+  void learn(State state, long latencyNanos, boolean dropped) {
+    update(state, Math.max(1, latencyNanos), state.inflight.get());
   }
 
   private void update(State state, long rtt, long inflight) {
@@ -145,32 +103,5 @@ public final class GradientLimit implements RateLimiter {
     newLimit = state.estimate * (1 - smoothing) + newLimit * smoothing;
     state.estimate = Math.max(minLimit, Math.min(maxLimit, newLimit));
     state.limit = (long) state.estimate;
-  }
-
-  /** Frees the slot without learning: the request never reached the service. */
-  @Override
-  public void cancel(String key, long nowNanos) {
-    State state = states.get(key);
-    if (state != null) {
-      synchronized (state) {
-        state.leave();
-      }
-    }
-  }
-
-  @Override
-  public boolean needsRelease() {
-    return true;
-  }
-
-  /** The current limit of {@code key} (the initial limit for a key never seen). */
-  long limitOf(String key) {
-    State state = states.get(key);
-    return state == null ? initial : state.limit;
-  }
-
-  @Override
-  public Map<String, Object> stats() {
-    return AdaptiveState.stats(states.values());
   }
 }
