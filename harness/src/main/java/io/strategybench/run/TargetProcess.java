@@ -114,15 +114,6 @@ public final class TargetProcess implements AutoCloseable {
     return Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
   }
 
-  /** {@code POST /_/reset}: zeroes the target's counters, as a load generator does after its warm-up. */
-  public void reset() throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(request("/_/reset").POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IOException("POST /_/reset answered " + response.statusCode() + ": " + response.body());
-    }
-  }
-
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
   }

@@ -138,17 +138,6 @@ public final class RateLimitStage implements Stage {
     return "ratelimit";
   }
 
-  /** The limiters, one per rule, in rule order. */
-  public List<RateLimiter> limiters() {
-    List<RateLimiter> out = new ArrayList<>();
-    for (RuleState r : rules) {
-      if (r != null) {
-        out.add(r.limiter);
-      }
-    }
-    return out;
-  }
-
   @Override
   public void handle(Exchange exchange) {
     long start = System.nanoTime();

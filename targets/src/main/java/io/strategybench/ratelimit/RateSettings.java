@@ -21,8 +21,4 @@ public class RateSettings implements StrategySettings {
     return windowMillis * 1_000_000L;
   }
 
-  /** Nanoseconds between two requests at the sustained rate: window / limit. */
-  public long emissionIntervalNanos() {
-    return Math.max(1, windowNanos() / limit);
-  }
 }

@@ -42,11 +42,6 @@ public final class TokenBucket implements RateLimiter {
     this.tau = settings.limit * interval;
   }
 
-  /** Nanoseconds one token is worth. */
-  long emissionIntervalNanos() {
-    return interval;
-  }
-
   @Override
   public Decision acquire(String key, long nowNanos) {
     AtomicLong full = states.getOrCreate(key, nowNanos, AtomicLong::new); // a new key starts full

@@ -69,11 +69,6 @@ public final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
-  /** Whether {@code redis-server} is on the PATH. */
-  public static boolean isInstalled() {
-    return locate() != null;
-  }
-
   /** Starts the server (again) on the same port; a no-op when it runs. */
   public synchronized RedisServerProcess start() {
     if (process != null && process.isAlive()) {
