@@ -35,13 +35,7 @@ public class ShardedCacheSimulation extends Simulation {
       config.hlog.isEmpty() ? null : new ClientLatencyLog(config.hlog, config.toString() + " keys=" + config.keys
           + " zipf=" + config.zipf);
 
-  private final HttpProtocolBuilder protocol = http
-      .baseUrl(config.targetUrl)
-      .shareConnections()
-      .disableWarmUp()
-      .disableCaching()
-      .acceptHeader("*/*")
-      .userAgentHeader("StrategyBench/Gatling");
+  private final HttpProtocolBuilder protocol = config.protocol();
 
   private final Iterator<Map<String, Object>> keys = new Iterator<>() {
     private final ZipfKeys zipf = new ZipfKeys(config.keys, config.zipf, config.seed);

@@ -35,13 +35,7 @@ public class LoadBalancingSimulation extends Simulation {
   private final ClientLatencyLog latencyLog =
       config.hlog.isEmpty() ? null : new ClientLatencyLog(config.hlog, config.toString());
 
-  private final HttpProtocolBuilder protocol = http
-      .baseUrl(config.targetUrl)
-      .shareConnections()
-      .disableWarmUp()
-      .disableCaching()
-      .acceptHeader("*/*")
-      .userAgentHeader("StrategyBench/Gatling");
+  private final HttpProtocolBuilder protocol = config.protocol();
 
   /** Each virtual user is one request from one client, in one session. */
   private final Iterator<Map<String, Object>> identities = new Iterator<>() {

@@ -34,13 +34,7 @@ public class RateLimitSimulation extends Simulation {
       config.hlog.isEmpty() ? null : new ClientLatencyLog(config.hlog, config + " good=" + config.goodClients + "x"
           + config.goodRate + "/s abusive=" + config.abusiveClients + "x" + config.abusiveRate + "/s");
 
-  private final HttpProtocolBuilder protocol = http
-      .baseUrl(config.targetUrl)
-      .shareConnections()
-      .disableWarmUp()
-      .disableCaching()
-      .acceptHeader("*/*")
-      .userAgentHeader("StrategyBench/Gatling");
+  private final HttpProtocolBuilder protocol = config.protocol();
 
   /** Cycles through the keys of one class, so each client gets its share of the class's rate. */
   private static Iterator<Map<String, Object>> keys(String clientClass, int count) {

@@ -58,6 +58,17 @@ public final class LoadConfig {
     }
   }
 
+  /** HTTP to the target as every simulation sends it: shared keep-alive connections, no caching, no warm-up call. */
+  public io.gatling.javaapi.http.HttpProtocolBuilder protocol() {
+    return io.gatling.javaapi.http.HttpDsl.http
+        .baseUrl(targetUrl)
+        .shareConnections()
+        .disableWarmUp()
+        .disableCaching()
+        .acceptHeader("*/*")
+        .userAgentHeader("StrategyBench/Gatling");
+  }
+
   private static double positive(String name, double value) {
     if (!(value > 0)) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);
