@@ -1,5 +1,6 @@
 package io.strategybench;
 
+import io.strategybench.cache.CachePolicy;
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.ratelimit.RateLimiter;
@@ -11,6 +12,6 @@ public final class Families {
   private Families() {}
 
   public static List<Family<?>> all() {
-    return List.of(LoadBalancer.FAMILY, ConsistentHash.FAMILY, RateLimiter.FAMILY);
+    return List.of(LoadBalancer.FAMILY, ConsistentHash.FAMILY, RateLimiter.FAMILY, CachePolicy.FAMILY);
   }
 }
