@@ -19,15 +19,15 @@ final class CacheOptions {
   int entries;
 
   @Option(names = "--origin-time", paramLabel = "DIST", defaultValue = "const:20ms",
-      description = "(--family hashing) The origin's service time on a miss, in the forms of --sim-service-time.")
+      description = "(--family hashing, cache) The origin's service time per request, in the forms of --sim-service-time.")
   String originTime;
 
   @Option(names = "--origin-capacity", paramLabel = "N", defaultValue = "64",
-      description = "(--family hashing) Misses the origin serves at once.")
+      description = "(--family hashing, cache) Requests the origin serves at once.")
   int originCapacity;
 
   @Option(names = "--origin-queue", paramLabel = "N", defaultValue = "1024",
-      description = "(--family hashing) Misses that wait for the origin beyond its capacity; more get 503.")
+      description = "(--family hashing, cache) Requests that wait for the origin beyond its capacity; more get 503.")
   int originQueue;
 
   @Option(names = "--cache-response-bytes", paramLabel = "BYTES", defaultValue = "1024",

@@ -7,7 +7,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code bench micro FAMILY}: JMH benchmarks of one decision. */
 @Command(name = "micro", header = "Measure one decision of every chosen strategy with JMH (ns/op, 1 and N threads).",
     description = {"", "One subcommand per family:", ""},
-    mixinStandardHelpOptions = true, subcommands = {MicroLbCommand.class, MicroHashingCommand.class, MicroRateLimitCommand.class})
+    mixinStandardHelpOptions = true, subcommands = {MicroLbCommand.class, MicroHashingCommand.class, MicroRateLimitCommand.class,
+        MicroCacheCommand.class})
 final class MicroCommand implements Runnable {
   @ParentCommand
   Bench bench;

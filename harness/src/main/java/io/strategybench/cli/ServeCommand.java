@@ -1,5 +1,8 @@
 package io.strategybench.cli;
 
+import io.strategybench.cache.CachePolicy;
+import io.strategybench.cache.CacheStage;
+import io.strategybench.cache.Origin;
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.hashing.ShardedCacheStage;
 import io.strategybench.lb.BackendAddress;
@@ -51,6 +54,12 @@ import picocli.CommandLine.Spec;
             + " in front of a round-robin load balancer over real (--backend) or simulated (--simulated, 2 by"
             + " default) backends. A request over the limit gets 429 with Retry-After and RateLimit-* headers, or"
             + " waits (--throttle delay|queue).",
+        "",
+        "--family cache: a bounded cache run by the strategy (an eviction policy; --capacity entries) in front of a"
+            + " slow origin (--origin-* options; --keys keys). GET /k/KEY reads, PUT /k/KEY writes through"
+            + " --write-strategy; --ttl, --ttl-jitter, --stale-while-revalidate expire entries; --single-flight,"
+            + " --xfetch-beta, --lock-stale, --negative-ttl, --bloom and --preload protect the origin. /_/cache/crash"
+            + " simulates the process dying (the write-behind queue is lost).",
         "",
         "Every family: GET /_/health, GET /_/stats, POST /_/reset. Runs until interrupted (Ctrl-C or SIGTERM).",
         ""},
@@ -120,6 +129,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin
   RateLimitOptions rateLimit;
+
+  @Mixin
+  CacheStageOptions caching;
 
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
@@ -209,9 +221,25 @@ final class ServeCommand implements Callable<Integer> {
       descriptor = limiter;
       backendsLine = rlConfig.rules().size() + " rule(s) in front of " + (real.size() + sims)
           + " round-robin backend(s)";
+    } else if (chosen == CachePolicy.FAMILY) {
+      StrategyDescriptor<CachePolicy> policy = registry.strategy(CachePolicy.FAMILY, strategy.strategyOr("lru"));
+      if (strategy.params.containsKey("capacity")) {
+        throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
+      }
+      Map<String, String> params = new LinkedHashMap<>(strategy.params);
+      params.put("capacity", Long.toString(caching.capacity));
+      policy.validate(params);
+      CacheStage.Config cacheConfig = caching.build();
+      Origin origin = new Origin(new Origin.Config(caching.keys,
+          io.strategybench.backend.ServiceTime.parse(cache.originTime, "--origin-time"), cache.originCapacity,
+          cache.originQueue));
+      stage = new CacheStage(policy.create(params, StrategyContext.system()), policy.name(), origin, cacheConfig);
+      descriptor = policy;
+      backendsLine = "a " + caching.capacity + "-entry cache (" + cacheConfig.write().cliName() + ") in front of an"
+          + " origin of " + caching.keys + " keys";
     } else {
       throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb,"
-          + " hashing, ratelimit");
+          + " hashing, ratelimit, cache");
     }
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("family", chosen.name());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** Which strategy, and its parameters. */
 final class StrategyOptions {
   @Option(names = "--strategy", paramLabel = "NAME", showDefaultValue = Visibility.NEVER,
-      description = "Strategy to run (see `bench list`; default: round-robin for lb, ring for hashing, token-bucket for ratelimit).")
+      description = "Strategy to run (see `bench list`; default: round-robin for lb, ring for hashing, token-bucket for ratelimit, lru for cache).")
   String strategy;
 
   /** The chosen strategy, or the family's default. */
