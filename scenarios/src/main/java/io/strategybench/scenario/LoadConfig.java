@@ -20,6 +20,15 @@ import java.util.Locale;
  *   <li>{@code zipf}: skew of the key popularity, Zipf's exponent s; 0 is uniform (default 0.99)
  *   <li>{@code seed}: seeds the feeders (default 1)
  *   <li>{@code hlog}: file for the client latency log (HdrHistogram, nanoseconds, one interval a second); none by default
+ *   <li>{@code scenario}: the cache family's scenario: steady, stampede, penetration, avalanche or conditional
+ *       (default steady)
+ *   <li>{@code writes}: share of the steady scenario's requests that write (default 0)
+ *   <li>{@code hot.key}, {@code hot.rate}, {@code burst}, {@code burst.at}: stampede: the hot key (0), its steady
+ *       readers per second (20), the readers arriving at once (1000) and when, in seconds into the measured
+ *       phase (2.2)
+ *   <li>{@code missing}: penetration: distinct keys that do not exist, read in turn (200), numbered from
+ *       {@code keys}
+ *   <li>{@code fill.rate}: avalanche: reads per second of the warm-up that fills every key once (2000)
  * </ul>
  */
 public final class LoadConfig {
@@ -42,6 +51,15 @@ public final class LoadConfig {
   /** Rate limiting: abusive clients, each at {@link #abusiveRate} requests per second (0 clients: none). */
   public final int abusiveClients = Integer.getInteger("abusive.clients", 3);
   public final double abusiveRate = positive("abusive.rate", Double.parseDouble(System.getProperty("abusive.rate", "100")));
+  /** Caching: which scenario, and its knobs. */
+  public final String scenario = System.getProperty("scenario", "steady").toLowerCase(Locale.ROOT);
+  public final double writes = Double.parseDouble(System.getProperty("writes", "0"));
+  public final long hotKey = Long.getLong("hot.key", 0L);
+  public final double hotRate = positive("hot.rate", Double.parseDouble(System.getProperty("hot.rate", "20")));
+  public final int burst = (int) positive("burst", Integer.getInteger("burst", 1000));
+  public final double burstAt = Double.parseDouble(System.getProperty("burst.at", "2.2"));
+  public final int missing = (int) positive("missing", Integer.getInteger("missing", 200));
+  public final double fillRate = positive("fill.rate", Double.parseDouble(System.getProperty("fill.rate", "2000")));
 
   public LoadConfig() {
     if (!profile.equals("constant") && !profile.equals("ramp")) {
@@ -55,6 +73,12 @@ public final class LoadConfig {
     }
     if (warmup < 0) {
       throw new IllegalArgumentException("warmup must not be negative");
+    }
+    if (!(writes >= 0 && writes <= 1)) {
+      throw new IllegalArgumentException("writes must be a share 0..1, got " + writes);
+    }
+    if (!(burstAt >= 0)) {
+      throw new IllegalArgumentException("burst.at must not be negative, got " + burstAt);
     }
   }
 

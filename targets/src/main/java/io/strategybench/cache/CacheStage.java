@@ -772,9 +772,37 @@ public final class CacheStage implements Stage {
         flush();
         yield AdminResponse.ok(Map.of("flushing", true));
       }
+      case "expire" -> expire(request);
       default -> AdminResponse.error(404, "unknown cache action '" + action + "'; use GET /_/cache, POST"
-          + " /_/cache/crash, /_/cache/clear or /_/cache/flush");
+          + " /_/cache/crash, /_/cache/clear, /_/cache/flush or /_/cache/expire?key=K&inMillis=N");
     };
+  }
+
+  /**
+   * {@code POST /_/cache/expire?key=K&inMillis=N}: the cached entry of K now expires N ms from now, as if its TTL
+   * ran out then (a stampede scenario times its readers by it).
+   */
+  private AdminResponse expire(AdminRequest request) {
+    long key = parseKey(request.param("key", ""));
+    long in;
+    try {
+      in = Long.parseLong(request.param("inMillis", "0"));
+    } catch (NumberFormatException e) {
+      in = -1;
+    }
+    if (key < 0 || in < 0) {
+      return AdminResponse.error(400, "expire takes key=K (a non-negative integer) and inMillis=N (0 or more)");
+    }
+    Entry current = cache.peek(key);
+    if (current == null) {
+      return AdminResponse.error(404, "key " + key + " is not cached");
+    }
+    long expires = System.nanoTime() + in * 1_000_000L;
+    long stale = config.staleWhileRevalidateNanos() > 0 ? expires + config.staleWhileRevalidateNanos() : expires;
+    Entry changed = new Entry(current.version(), current.negative(), expires, stale, current.fetchNanos());
+    boolean stored = cache.putIf(key, changed, 1, e -> e != null && e.version() == current.version());
+    return stored ? AdminResponse.ok(Map.of("key", key, "expiresInMillis", in))
+        : AdminResponse.error(409, "key " + key + " changed meanwhile; try again");
   }
 
   @Override
