@@ -47,6 +47,13 @@ public final class RunResults {
     public List<StrategyResults> strategies = new ArrayList<>();
     /** Reference implementations measured in the same run (Guava's jump hash beside ours), when the family has one. */
     public Map<String, Object> reference;
+    /**
+     * Runs that compare modes of the family's stage rather than its strategies (the cache's write strategies and
+     * protections, each measured with and without), by scenario name; null when the family has none.
+     */
+    public Map<String, Object> scenarios;
+    /** Checks of the family as a whole (a protection measured against its absence). */
+    public List<Check> checks = new ArrayList<>();
     /** What failed for the family as a whole (a reference benchmark), per lens. */
     public List<String> errors = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package io.strategybench.run;
 
 import io.strategybench.backend.SimulatedBackendSpec;
+import io.strategybench.cache.CachePolicy;
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.lb.HealthPolicy;
@@ -98,6 +99,7 @@ public final class SuiteRunner {
       boolean lb = suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty();
       boolean hashing = suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty();
       boolean ratelimit = suite.ratelimit() != null && !chosen(RateLimiter.FAMILY).isEmpty();
+      boolean cache = suite.cache() != null && !chosen(CachePolicy.FAMILY).isEmpty();
       if (lb) {
         progress.plan(lbEstimate(lbPlan(), chosen(LoadBalancer.FAMILY).size()));
       }
@@ -107,6 +109,9 @@ public final class SuiteRunner {
       if (ratelimit) {
         progress.plan(new RateLimitRunner(this).estimate(chosen(RateLimiter.FAMILY)));
       }
+      if (cache) {
+        progress.plan(new CacheRunner(this).estimate(chosen(CachePolicy.FAMILY)));
+      }
       if (lb) {
         runLb();
       }
@@ -115,6 +120,9 @@ public final class SuiteRunner {
       }
       if (ratelimit) {
         new RateLimitRunner(this).run();
+      }
+      if (cache) {
+        new CacheRunner(this).run();
       }
     } catch (Interrupted e) {
       return 1;
@@ -133,7 +141,8 @@ public final class SuiteRunner {
       }
     }
     boolean checkFailed = results.families.stream().flatMap(f -> f.strategies.stream())
-        .flatMap(s -> s.checks.stream()).anyMatch(c -> !c.passed());
+        .flatMap(s -> s.checks.stream()).anyMatch(c -> !c.passed())
+        || results.families.stream().flatMap(f -> f.checks.stream()).anyMatch(c -> !c.passed());
     if (RunResults.PARTIAL.equals(results.status)) {
       return 1;
     }

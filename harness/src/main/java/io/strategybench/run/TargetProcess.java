@@ -114,6 +114,16 @@ public final class TargetProcess implements AutoCloseable {
     return Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
   }
 
+  /** {@code POST path} on the admin plane; returns the JSON answer. */
+  public Map<String, Object> post(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return Json.MAPPER.readValue(response.body(), new TypeReference<Map<String, Object>>() {});
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
   }

@@ -37,7 +37,7 @@ class HashingSuiteTest {
     HashingPlan plan = new HashingPlan(20, 20_000, List.of(10, 100), 20, 20_000, List.of(3, 10), 10_000, 1,
         List.of(10), List.of(1), new MicroLens.Settings(0, 1, 3, 150, 1), 4, 100, 1000, 0.99, "const:5ms", 16, 256,
         64, 300, 6, 2, 1, 1.0 / 3, 2.0 / 3);
-    Suite suite = new Suite("hashing-test", "a small hashing suite", null, plan, null);
+    Suite suite = new Suite("hashing-test", "a small hashing suite", null, plan, null, null);
     run = temp.resolve("run");
     Files.createDirectories(run);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -38,7 +38,7 @@ class RateLimitSuiteTest {
     RateLimitPlan plan = new RateLimitPlan(20, 1000, List.of("boundary-burst", "poisson"), 2.0, 10, 2, 1,
         List.of(1, 1000), List.of(1), new MicroLens.Settings(0, 1, 3, 150, 1), 10, 5, 2, 2, 40, 5, 2, 1, List.of(),
         true);
-    Suite suite = new Suite("ratelimit-test", "a small rate-limiting suite", null, null, plan);
+    Suite suite = new Suite("ratelimit-test", "a small rate-limiting suite", null, null, plan, null);
     run = temp.resolve("run");
     Files.createDirectories(run);
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -696,6 +696,7 @@ public final class CacheStage implements Stage {
     out.put("shedReads", shedReads.sum());
     out.put("shedWrites", shedWrites.sum());
     Map<String, Object> originStats = new LinkedHashMap<>();
+    originStats.put("requests", origin.requests());
     originStats.put("reads", origin.reads());
     originStats.put("missingReads", origin.missingReads());
     originStats.put("writes", origin.writes());

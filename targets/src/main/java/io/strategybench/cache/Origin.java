@@ -59,6 +59,7 @@ public final class Origin {
   private final AtomicLongArray committed;
   private final AtomicLongArray issued;
   private final AtomicLongArray timeline = new AtomicLongArray(BUCKETS);
+  private final LongAdder requests = new LongAdder();
   private final LongAdder reads = new LongAdder();
   private final LongAdder missingReads = new LongAdder();
   private final LongAdder writes = new LongAdder();
@@ -165,6 +166,7 @@ public final class Origin {
   }
 
   private void count() {
+    requests.increment();
     long bucket = (System.nanoTime() - epochNanos) / 100_000_000L;
     timeline.incrementAndGet((int) Math.min(Math.max(bucket, 0), BUCKETS - 1));
   }
@@ -175,10 +177,15 @@ public final class Origin {
     for (int i = 0; i < BUCKETS; i++) {
       timeline.set(i, 0);
     }
-    for (LongAdder a : List.of(reads, missingReads, writes, batches, shed)) {
+    for (LongAdder a : List.of(requests, reads, missingReads, writes, batches, shed)) {
       a.reset();
     }
     queue.resetPeak();
+  }
+
+  /** Requests served (reads, writes and write batches), shed ones not included. */
+  public long requests() {
+    return requests.sum();
   }
 
   public long reads() {

@@ -204,8 +204,8 @@ public final class WTinyLfu implements CachePolicy {
       if (admit(candidate.key, victim.key)) {
         Node evict = victim;
         victim = victim.next;
+        evict(evict, evicted); // first: the victim may be the node just before the candidate
         candidate = candidate.prev;
-        evict(evict, evicted);
       } else {
         Node evict = candidate;
         candidate = candidate.prev;

@@ -1,0 +1,115 @@
+package io.strategybench.run;
+
+import io.strategybench.results.RunResults.Check;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The caching family's checks on its scenario runs: each protection against its absence in the same suite run,
+ * and each scenario against what it was meant to provoke (a stampede that did not reach the origin unprotected
+ * proves nothing about the protections).
+ */
+final class CacheChecks {
+  private CacheChecks() {}
+
+  static List<Check> of(Map<String, Object> scenarios) {
+    List<Check> checks = new ArrayList<>();
+    Map<String, Map<String, Object>> stampede = byVariant(scenarios.get("stampede"));
+    Double unprotected = num(stampede.get("none"), "watchedKey.originReads");
+    Double burst = 1000.0;
+    if (unprotected != null) {
+      checks.add(new Check("stampede without protection: the burst of readers reached the origin", "load",
+          unprotected >= burst / 2, unprotected, ">= " + (int) (burst / 2) + " origin reads of the hot key"));
+    }
+    for (String p : List.of("single-flight", "lock-stale")) {
+      Double reads = num(stampede.get(p), "watchedKey.originReads");
+      if (reads != null) {
+        checks.add(new Check("stampede with " + p + ": 1,000 concurrent misses of the expired hot key cost one"
+            + " origin read", "load", reads <= 1, reads, "<= 1"));
+      }
+    }
+    Double xfetch = num(stampede.get("xfetch"), "watchedKey.originReads");
+    if (xfetch != null && unprotected != null) {
+      checks.add(new Check("stampede with XFetch: the hot key was refreshed before the burst, far fewer origin"
+          + " reads than without", "load", xfetch < unprotected / 2, xfetch, "< half of " + unprotected.intValue()));
+    }
+
+    Map<String, Map<String, Object>> penetration = byVariant(scenarios.get("penetration"));
+    Double missingReads = num(penetration.get("none"), "origin.missingReads");
+    Double reads = num(penetration.get("none"), "reads");
+    if (missingReads != null && reads != null) {
+      checks.add(new Check("penetration without protection: every read of a missing key went to the origin", "load",
+          missingReads >= 0.9 * reads, missingReads, ">= 90% of " + reads.intValue() + " reads"));
+    }
+    Double negative = num(penetration.get("negative-cache"), "origin.missingReads");
+    if (negative != null) {
+      checks.add(new Check("penetration with negative caching: one origin read per missing key, then none", "load",
+          negative <= 220, negative, "<= 220 (200 missing keys, 10% slack for concurrent first reads)"));
+    }
+    Double bloom = num(penetration.get("bloom"), "origin.missingReads");
+    Double bloomReads = num(penetration.get("bloom"), "reads");
+    if (bloom != null && bloomReads != null) {
+      checks.add(new Check("penetration with a Bloom filter: missing keys barely reach the origin", "load",
+          bloom <= 0.02 * bloomReads, bloom, "<= 2% of " + bloomReads.intValue() + " reads (1% false positives)"));
+    }
+
+    Map<String, Map<String, Object>> avalanche = byVariant(scenarios.get("avalanche"));
+    Double together = num(avalanche.get("none"), "origin.peakPerSecond");
+    Double jittered = num(avalanche.get("jitter"), "origin.peakPerSecond");
+    if (together != null && jittered != null) {
+      checks.add(new Check("avalanche: a jittered TTL lowers the origin's peak (requests in any second)", "load",
+          jittered < together, jittered, "< " + together.intValue() + " without jitter"));
+    }
+    Map<String, Map<String, Object>> restart = byVariant(scenarios.get("restart"));
+    Double cold = num(restart.get("cold"), "origin.peakPerSecond");
+    Double preload = num(restart.get("preload"), "origin.peakPerSecond");
+    if (cold != null && preload != null) {
+      checks.add(new Check("cold start: preloading the hot keys lowers the origin's peak", "load", preload < cold,
+          preload, "< " + cold.intValue() + " without preload"));
+    }
+
+    Map<String, Map<String, Object>> writes = byVariant(scenarios.get("writeStrategies"));
+    Double stale = num(writes.get("write-through"), "staleReads");
+    if (stale != null) {
+      checks.add(new Check("write-through: no stale read after an acknowledged write", "load", stale == 0, stale,
+          "== 0"));
+    }
+    Map<String, Map<String, Object>> conditional = byVariant(scenarios.get("conditional"));
+    Double notModified = num(conditional.get("if-none-match"), "notModified");
+    Double requests = num(conditional.get("if-none-match"), "reads");
+    if (notModified != null && requests != null) {
+      checks.add(new Check("conditional requests: an unchanged key answers 304 from the cache", "load",
+          notModified >= 0.45 * requests, notModified, ">= 45% of " + requests.intValue()
+              + " reads (half of them carry If-None-Match)"));
+    }
+    return checks;
+  }
+
+  /** The scenario's variants by name, each its cache figures. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Map<String, Object>> byVariant(Object list) {
+    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    if (list instanceof List<?> entries) {
+      for (Object o : entries) {
+        Map<String, Object> entry = (Map<String, Object>) o;
+        if (entry.get("load") instanceof Map<?, ?> load && load.get("cache") instanceof Map<?, ?> cache) {
+          out.put(String.valueOf(entry.get("variant")), (Map<String, Object>) cache);
+        }
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Double num(Map<String, Object> root, String path) {
+    Object current = root;
+    for (String part : path.split("\\.")) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return null;
+      }
+      current = ((Map<String, Object>) map).get(part);
+    }
+    return current instanceof Number n ? n.doubleValue() : null;
+  }
+}
