@@ -190,8 +190,20 @@ public final class Charts {
     if (logX) {
       LogAxis x = new LogAxis(xLabel);
       x.setBase(10);
-      x.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-      x.setTickUnit(new NumberTickUnit(1));
+      // one tick a decade when the data spans several, else ticks a fraction of a decade apart
+      double low = Double.MAX_VALUE;
+      double high = 0;
+      for (List<double[]> points : series.values()) {
+        for (double[] p : points) {
+          if (p[0] > 0) {
+            low = Math.min(low, p[0]);
+            high = Math.max(high, p[0]);
+          }
+        }
+      }
+      double decades = high > 0 ? Math.log10(high / low) : 1;
+      x.setNumberFormatOverride(decades > 2 ? new DecimalFormat("#,##0.###") : new SignificantFormat());
+      x.setTickUnit(new NumberTickUnit(decades > 2 ? 1 : decades > 1 ? 0.5 : 0.25));
       plot.setDomainAxis(x);
     }
     if (logY) {

@@ -61,6 +61,7 @@ public final class ReportWriter {
         case "lb" -> new LbSection(this, family).render();
         case "hashing" -> new HashingSection(this, family).render();
         case "ratelimit" -> new RateLimitSection(this, family).render();
+        case "cache" -> new CacheSection(this, family).render();
         default -> html.append("<h2>").append(esc(family.title)).append("</h2><p class=\"note\">No report section for"
             + " this family yet; its figures are in results.json.</p>\n");
       }

@@ -51,7 +51,7 @@ final class CacheChecks {
     Double bloomReads = num(penetration.get("bloom"), "reads");
     if (bloom != null && bloomReads != null) {
       checks.add(new Check("penetration with a Bloom filter: missing keys barely reach the origin", "load",
-          bloom <= 0.02 * bloomReads, bloom, "<= 2% of " + bloomReads.intValue() + " reads (1% false positives)"));
+          bloom <= 0.01 * bloomReads, bloom, "<= 1% of " + bloomReads.intValue() + " reads (0.1% false positives)"));
     }
 
     Map<String, Map<String, Object>> avalanche = byVariant(scenarios.get("avalanche"));

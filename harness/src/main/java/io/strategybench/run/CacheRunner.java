@@ -442,14 +442,17 @@ final class CacheRunner {
       out.add(new Variant("penetration", p, serve, absent, load.originTime(), load.originCapacity(),
           load.originQueue(), seconds, load.warmupSeconds(), false));
     }
-    // an avalanche: 2,000 keys filled within one second, all with a 3 s TTL; or a cold start
-    Map<String, String> together = Map.of("scenario", "avalanche", "keys", "2000", "fill.rate", "2000");
+    // an avalanche: keys filling 80% of the cache, all filled within half a second with a 4 s TTL, read uniformly
+    long fitting = Math.max(1, Math.min(load.keys(), load.capacity() * 4 / 5));
+    Map<String, String> together = Map.of("scenario", "avalanche", "keys", String.valueOf(fitting), "fill.rate",
+        String.valueOf(2 * fitting));
+    int avalancheSeconds = Math.max(seconds, 8);
     for (String p : plan.avalanche()) {
       switch (p) {
-        case "none" -> out.add(new Variant("avalanche", p, List.of("--ttl", "3s"), together, load.originTime(),
-            load.originCapacity(), load.originQueue(), Math.max(seconds, 6), 2, false));
-        case "jitter" -> out.add(new Variant("avalanche", p, List.of("--ttl", "3s", "--ttl-jitter", "0.5"), together,
-            load.originTime(), load.originCapacity(), load.originQueue(), Math.max(seconds, 6), 2, false));
+        case "none" -> out.add(new Variant("avalanche", p, List.of("--ttl", "4s"), together, load.originTime(),
+            load.originCapacity(), load.originQueue(), avalancheSeconds, 2, false));
+        case "jitter" -> out.add(new Variant("avalanche", p, List.of("--ttl", "4s", "--ttl-jitter", "0.5"), together,
+            load.originTime(), load.originCapacity(), load.originQueue(), avalancheSeconds, 2, false));
         case "cold" -> out.add(new Variant("restart", p, List.of(), Map.of("scenario", "steady"), load.originTime(),
             load.originCapacity(), load.originQueue(), seconds, 0, false));
         case "preload" -> out.add(new Variant("restart", p, List.of("--preload",
