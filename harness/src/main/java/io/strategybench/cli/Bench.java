@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
     header = "Backend strategies side by side: JMH, deterministic simulation, and Gatling load on a Netty target.",
     description = {
         "",
-        "Start with @|bold bench run quick|@: every load-balancing strategy in all three lenses, written to a results "
+        "Start with @|bold bench run quick|@: every strategy of every family (load balancing, consistent hashing, rate"
+            + " limiting, caching) in all three lenses, written to a results "
             + "folder with results.json and report.html. @|bold bench list|@ shows the families and strategies, "
             + "built-in and plugin.",
         ""},

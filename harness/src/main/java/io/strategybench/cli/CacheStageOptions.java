@@ -81,6 +81,13 @@ final class CacheStageOptions {
     if (capacity < 1) {
       throw new IllegalArgumentException("--capacity must be at least 1 entry, got " + capacity);
     }
+    if (keys < 1) {
+      throw new IllegalArgumentException("--keys must be at least 1, got " + keys);
+    }
+    if (preload > keys) {
+      throw new IllegalArgumentException("--preload " + preload + " is more than the origin's --keys " + keys
+          + "; preload at most every key");
+    }
     return new CacheStage.Config(valueBytes, WriteStrategy.named(writeStrategy), ttlNanos, ttlJitter,
         staleWhileRevalidateNanos, singleFlight, xfetchBeta, lockStale, negativeTtlNanos, bloom, preload,
         flushIntervalNanos, flushBatch, watchKey);

@@ -50,6 +50,15 @@ final class ListCommand implements Callable<Integer> {
               p.allowed());
         }
       }
+      if (f == io.strategybench.cache.CachePolicy.FAMILY) {
+        out.println("  write strategies of the cache stage (serve --write-strategy):");
+        for (io.strategybench.cache.WriteStrategy w : io.strategybench.cache.WriteStrategy.values()) {
+          out.printf("  %-28s %s%n", w.cliName(), w.summary());
+        }
+        out.println("  protections of the cache stage (serve options): --ttl-jitter (avalanche), --preload (avalanche),"
+            + " --single-flight, --xfetch-beta, --lock-stale (stampede), --negative-ttl, --bloom (penetration),"
+            + " --stale-while-revalidate; ETag and If-None-Match always");
+      }
       out.println();
     }
     if (!registry.plugins().isEmpty()) {
@@ -89,6 +98,15 @@ final class ListCommand implements Callable<Integer> {
       fm.put("title", f.title());
       fm.put("question", f.question());
       fm.put("strategies", strategies);
+      if (f == io.strategybench.cache.CachePolicy.FAMILY) {
+        List<Object> writes = new ArrayList<>();
+        for (io.strategybench.cache.WriteStrategy w : io.strategybench.cache.WriteStrategy.values()) {
+          writes.add(Map.of("name", w.cliName(), "summary", w.summary()));
+        }
+        fm.put("writeStrategies", writes);
+        fm.put("protections", List.of("ttl-jitter", "preload", "single-flight", "xfetch", "lock-stale",
+            "negative-cache", "bloom", "stale-while-revalidate", "conditional-requests"));
+      }
       familyList.add(fm);
     }
     Map<String, Object> doc = new LinkedHashMap<>();

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
 /** {@code bench run SUITE}: a suite in all its lenses, into a results folder with a report. */
 @Command(name = "run", header = "Run a benchmark suite in all its lenses and write results.json and report.html.",
     description = {"",
-        "Suites: quick (every strategy of every family, all three lenses, briefly: about seven minutes), lb (load"
-            + " balancing in depth, about fifteen minutes) and hashing (consistent hashing in depth). The run lands in"
+        "Suites: quick (every strategy of every family, all three lenses, briefly: about ten minutes), lb (load"
+            + " balancing in depth, about fifteen minutes), hashing, ratelimit and cache (each family in depth). The"
+            + " run lands in"
             + " results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),"
             + " load/<family>/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the"
             + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
@@ -35,7 +36,7 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick, lb or hashing.")
+  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick, lb, hashing, ratelimit or cache.")
   String suiteName;
 
   @Option(names = "--strategies", paramLabel = "NAME", split = ",",

@@ -226,10 +226,10 @@ final class ServeCommand implements Callable<Integer> {
       if (strategy.params.containsKey("capacity")) {
         throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
       }
+      CacheStage.Config cacheConfig = caching.build(); // names --capacity, --ttl, ... before the policy's checks
       Map<String, String> params = new LinkedHashMap<>(strategy.params);
       params.put("capacity", Long.toString(caching.capacity));
       policy.validate(params);
-      CacheStage.Config cacheConfig = caching.build();
       Origin origin = new Origin(new Origin.Config(caching.keys,
           io.strategybench.backend.ServiceTime.parse(cache.originTime, "--origin-time"), cache.originCapacity,
           cache.originQueue));

@@ -430,8 +430,9 @@ final class CacheRunner {
       }
       out.add(new Variant("stampede", p, serve, burst, "const:500ms", 2048, 2048, 4, 2, false));
     }
-    // penetration: 200 keys that do not exist, read in turn
-    Map<String, String> absent = Map.of("scenario", "penetration", "missing", "200");
+    // penetration: keys that do not exist (200, or a quarter of the cache if that is less), read in turn
+    Map<String, String> absent = Map.of("scenario", "penetration", "missing",
+        String.valueOf(Math.max(1, Math.min(200, load.capacity() / 4))));
     for (String p : plan.penetration()) {
       List<String> serve = switch (p) {
         case "none" -> List.of();
@@ -488,6 +489,7 @@ final class CacheRunner {
       entry.put("variant", v.name());
       entry.put("policy", policy);
       entry.put("serve", v.serve());
+      entry.put("gatling", v.gatling());
       try {
         List<String> serve = serveArgs(load, policy, work, v.originTime(), v.originCapacity(), v.originQueue());
         serve.addAll(v.serve());

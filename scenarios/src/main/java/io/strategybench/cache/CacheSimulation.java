@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code steady}: Zipf reads of {@code keys} keys, a share {@code writes} of the requests writing instead;
- *   <li>{@code stampede}: the warm-up reads the hot key once (its TTL runs from then) and opens {@code burst}
- *       connections (one read each of other keys); then {@code hot.rate} readers a second of the hot key, and at
+ *   <li>{@code stampede}: the warm-up reads the hot key once and opens {@code burst} connections (one read
+ *       each of keys that do not exist, which are not cached); then {@code hot.rate} readers a second of the hot key, and at
  *       {@code burst.at} seconds into the phase {@code burst} readers at once; the hot key's expiry is set (through
  *       {@code POST /_/cache/expire}) to 0.2 s before the burst;
  *   <li>{@code penetration}: reads of {@code missing} keys that do not exist, in turn (404 is the answer);
@@ -122,10 +122,14 @@ public class CacheSimulation extends Simulation {
         : new OpenInjectionStep[] {load};
   }
 
+  /** Half the warm-up ramps up to the rate, half holds it; it ends when the measured phase starts. */
   private OpenInjectionStep[] warmupAtRate() {
+    if (config.warmup < 2) {
+      return new OpenInjectionStep[] {constantUsersPerSec(config.rate).during(config.warmup)};
+    }
     return new OpenInjectionStep[] {
-        rampUsersPerSec(config.rate / 10).to(config.rate).during(Math.max(1, config.warmup / 2)),
-        constantUsersPerSec(config.rate).during(Math.max(1, config.warmup - config.warmup / 2))};
+        rampUsersPerSec(config.rate / 10).to(config.rate).during(config.warmup / 2),
+        constantUsersPerSec(config.rate).during(config.warmup - config.warmup / 2)};
   }
 
   private final ScenarioBuilder reset = scenario("reset").exec(http("reset").post("/_/reset"));
@@ -142,13 +146,13 @@ public class CacheSimulation extends Simulation {
         out.add(scenario("load").exec(feed(zipfKeys(config.seed)), readOrWrite(true)).injectOpen(measuredAtRate()));
       }
       case "stampede" -> {
-        // the warm-up opens a connection per burst reader: distinct keys, not the hot one, all at once
-        long base = config.hotKey + 1;
-        out.add(scenario("warmup").exec(feed(inTurn(base, config.burst)), read("warmup", 200))
-            .injectOpen(atOnceUsers(config.burst)));
+        // the warm-up opens a connection per burst reader, all at once, with reads of keys the origin does not
+        // have: they are not cached, so they evict nothing (the hot key stays)
+        out.add(scenario("warmup").exec(feed(inTurn(config.keys, config.burst)), read("warmup", 404))
+            .injectOpen(nothingFor(Duration.ofMillis(300)), atOnceUsers(config.burst)));
         Iterator<Map<String, Object>> hot = feeder(() -> Map.of("key", config.hotKey, "write", false));
-        // one read fills the hot key during the warm-up; when the phase starts, its expiry is set to just before
-        // the burst, so the burst meets it expired however long the warm-up's connections took
+        // one read fills the hot key first thing in the warm-up (the connections open after it); when the phase
+        // starts, its expiry is set to just before the burst, so the burst meets it expired
         out.add(scenario("warmup-hot").exec(feed(hot), read("warmup", 200)).injectOpen(atOnceUsers(1)));
         long expireIn = Math.max(0, Math.round((config.burstAt - 0.2) * 1000));
         out.add(scenario("expire").exec(http("expire").post("/_/cache/expire?key=" + config.hotKey + "&inMillis="

@@ -51,7 +51,7 @@ public record SettingDescriptor(
   }
 
   static String format(double value) {
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    return value == Math.rint(value) && Math.abs(value) < 9e18 ? Long.toString((long) value) : Double.toString(value);
   }
 
   static String typeName(Class<?> type) {
