@@ -69,7 +69,8 @@ class CliTest {
     assertThat(text.out()).contains("lb (Load balancing)").contains("peak-ewma").contains("--param decay-millis=10000");
     CliRun json = CliRun.of("--plugins-dir", "/nonexistent", "list", "--json");
     JsonNode doc = Json.MAPPER.readTree(json.out());
-    assertThat(doc.get("families")).hasSize(3);
+    assertThat(doc.get("families")).hasSize(4);
+    assertThat(doc.get("families").findValuesAsText("family")).containsExactly("lb", "hashing", "ratelimit", "cache");
     JsonNode lb = doc.get("families").get(0);
     assertThat(lb.get("family").asText()).isEqualTo("lb");
     assertThat(lb.get("strategies")).hasSize(10);
@@ -78,11 +79,11 @@ class CliTest {
 
   @Test
   void anUnknownFamilyExitsWithStatus2AndListsTheValidNames() {
-    for (String[] args : new String[][] {{"list", "--family", "cache"}, {"serve", "--family", "cache"},
-        {"simulate", "cache"}, {"micro", "cache"}}) {
+    for (String[] args : new String[][] {{"list", "--family", "dns"}, {"serve", "--family", "dns"},
+        {"simulate", "dns"}, {"micro", "dns"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.status()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(run.err()).as(String.join(" ", args)).contains("unknown family 'cache'").contains("valid").contains("lb");
+      assertThat(run.err()).as(String.join(" ", args)).contains("unknown family 'dns'").contains("valid").contains("lb");
     }
   }
 
@@ -103,7 +104,7 @@ class CliTest {
         .doesNotContain("hashing:");
     CliRun suite = CliRun.of("run", "slow");
     assertThat(suite.status()).isEqualTo(2);
-    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: hashing, lb, quick");
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, hashing, lb, quick, ratelimit");
   }
 
   @Test
