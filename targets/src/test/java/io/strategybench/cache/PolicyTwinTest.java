@@ -661,8 +661,16 @@ class PolicyTwinTest {
       }
     }
 
-    /** contains() holds for exactly the model's keys, over the whole universe. */
+    private int universeCalls;
+
+    /**
+     * contains() holds for exactly the model's keys, over the whole universe: at every call of the first
+     * thousand, then at every fourth (the request's own key and every evicted key are checked at every call).
+     */
     void checkUniverse() {
+      if (++universeCalls > 1000 && (universeCalls & 3) != 0) {
+        return;
+      }
       for (long k : UNIVERSE) {
         if (policy.contains(k) != resident.containsKey(k)) {
           check(false, "contains(%d) = %s, expected %s", k, policy.contains(k), resident.containsKey(k));

@@ -21,6 +21,8 @@ class ConcurrencyLimitTest {
   /**
    * Threads admit, hold and release on one key. An independent counter, raised after admission and lowered
    * before release, must never exceed the limit; once everything is released, the whole limit is free again.
+   * Each thread's first admission is held until every thread has tried once, so with more threads than the
+   * limit the limit is contended however the scheduler runs them (two cores let few threads overlap).
    */
   private static void assertNeverExceedsAndNeverLeaks(RateLimiter limiter, long limit) throws Exception {
     AtomicInteger inside = new AtomicInteger();
@@ -29,6 +31,7 @@ class ConcurrencyLimitTest {
     AtomicLong rejected = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     CyclicBarrier start = new CyclicBarrier(THREADS);
+    CyclicBarrier firstTried = new CyclicBarrier(THREADS);
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
@@ -38,12 +41,18 @@ class ConcurrencyLimitTest {
             Decision d = limiter.acquire("shared", i);
             if (!d.admitted()) {
               rejected.incrementAndGet();
+              if (i == 0) {
+                firstTried.await();
+              }
               Thread.onSpinWait();
               continue;
             }
             admitted.incrementAndGet();
             int now = inside.incrementAndGet();
             maxInside.accumulateAndGet(now, Math::max);
+            if (i == 0) {
+              firstTried.await();
+            }
             for (int spin = 0; spin < (i & 31); spin++) {
               Thread.onSpinWait();
             }
@@ -61,7 +70,7 @@ class ConcurrencyLimitTest {
     }
     assertThat(maxInside.get()).isLessThanOrEqualTo((int) limit);
     assertThat(admitted.get() + rejected.get()).isEqualTo((long) THREADS * OPS);
-    assertThat(rejected.get()).as("the limit was actually contended").isPositive();
+    assertThat(rejected.get()).as("the limit was actually contended").isGreaterThanOrEqualTo(THREADS - limit);
     for (int i = 0; i < limit; i++) {
       assertThat(limiter.acquire("shared", 0).admitted()).as("slot %d after all releases", i).isTrue();
     }
