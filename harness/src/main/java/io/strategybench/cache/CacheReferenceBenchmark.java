@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CacheReferenceBenchmark {
-  @Param({"caffeine", "concurrent-hash-map"})
+  @Param({"caffeine", "caffeine-same-thread", "concurrent-hash-map"})
   public String implementation;
 
   @Param({"10000"})
@@ -43,8 +43,12 @@ public class CacheReferenceBenchmark {
   public void setup() {
     keys = CacheBenchmark.stream();
     switch (implementation) {
-      case "caffeine" -> {
-        caffeine = Caffeine.newBuilder().maximumSize(capacity).build();
+      case "caffeine", "caffeine-same-thread" -> {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(capacity);
+        if (implementation.equals("caffeine-same-thread")) {
+          builder.executor(Runnable::run); // its maintenance on the calling thread, as PolicyCache does it
+        }
+        caffeine = builder.build();
         for (long key : keys) {
           if (caffeine.getIfPresent(key) == null) {
             caffeine.put(key, CacheBenchmark.VALUE);

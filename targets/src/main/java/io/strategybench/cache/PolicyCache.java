@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 /**
  * A concurrent bounded cache of values made from any {@link CachePolicy}: a {@link ConcurrentHashMap} holds the
  * values, reads never lock (they record their hit or miss in a {@link ReadBuffer}), and the policy, which is
- * single-threaded, is updated under one lock by whoever writes or finds a buffer half full: the read events
+ * single-threaded, is updated under one lock by whoever writes or fills a ring of the buffer: the read events
  * first, in order, then the write. This is BP-Wrapper (Ding, Jiang and Zhang, "BP-Wrapper: A System Framework
  * Making Any Replacement Algorithms (Almost) Lock Contention Free", ICDE 2009), as Caffeine applies it. On one
  * thread the policy sees exactly the sequence of operations, so a single-threaded run is as exact as the

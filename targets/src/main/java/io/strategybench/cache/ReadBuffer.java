@@ -19,7 +19,7 @@ final class ReadBuffer {
   enum Offer {
     /** recorded */
     OK,
-    /** recorded, and the ring is half full or more: time to drain */
+    /** recorded, and the ring is now full: time to drain */
     DRAIN,
     /** not recorded: the ring is full */
     FULL,
@@ -65,7 +65,7 @@ final class ReadBuffer {
       return Offer.CONTENDED;
     }
     ring.slots.lazySet((int) tail & MASK, event);
-    return used + 1 >= RING / 2 ? Offer.DRAIN : Offer.OK;
+    return used + 1 >= RING ? Offer.DRAIN : Offer.OK;
   }
 
   /** Replays every recorded event in ring order; the caller holds the lock. */

@@ -67,7 +67,9 @@ final class RedisConnections {
     ClientResources resources = resources();
     Duration connectTimeout = Duration.ofMillis(Math.max(1000, timeoutMillis));
     RedisURI redisUri = RedisURI.create(uri.trim());
-    redisUri.setTimeout(timeout);
+    // The handshake (HELLO) runs under the URI's timeout: the connect timeout, not a decision's, so a target
+    // starting on a busy machine (classes still loading) still connects; commands get the short one below.
+    redisUri.setTimeout(connectTimeout);
     RedisClient client = RedisClient.create(resources, redisUri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
