@@ -43,6 +43,7 @@ import picocli.CommandLine.ScopeType;
         SimulateCommand.class,
         MicroCommand.class,
         RunCommand.class,
+        SuitesCommand.class,
         CommandLine.HelpCommand.class},
     sortOptions = false,
     showDefaultValues = true,

@@ -5,6 +5,7 @@ import io.strategybench.results.ResultsWriter;
 import io.strategybench.run.Progress;
 import io.strategybench.run.ResultsFolder;
 import io.strategybench.run.Suite;
+import io.strategybench.run.SuiteFiles;
 import io.strategybench.run.SuiteRunner;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,9 +22,10 @@ import picocli.CommandLine.Spec;
 /** {@code bench run SUITE}: a suite in all its lenses, into a results folder with a report. */
 @Command(name = "run", header = "Run a benchmark suite in all its lenses and write results.json and report.html.",
     description = {"",
-        "Suites: quick (every strategy of every family, all three lenses, briefly: about ten minutes), lb (load"
-            + " balancing in depth, about fifteen minutes), hashing, ratelimit and cache (each family in depth). The"
-            + " run lands in"
+        "Suites: quick (every strategy of every family, all three lenses, briefly: about seven minutes), lb, hashing,"
+            + " ratelimit and cache (each family in depth), full (all four in depth); 'bench suites' lists them."
+            + " SUITE may also be the path of a YAML suite file (the built-in ones are in scenarios/suites/), which is"
+            + " validated before anything runs. The run lands in"
             + " results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),"
             + " load/<family>/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the"
             + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
@@ -36,18 +38,18 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick, lb, hashing, ratelimit or cache.")
+  @Parameters(index = "0", paramLabel = "SUITE", description = "Suite to run: quick, lb, hashing, ratelimit, cache, full, or the path of a YAML suite file.")
   String suiteName;
 
   @Option(names = "--strategies", paramLabel = "NAME", split = ",",
       showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description = "Run only these strategies, of any family in the suite (default: all, plugins included);"
-          + " a family none of them belongs to is skipped.")
+      description = "Run only these strategies, of any family in the suite (default: the suite's, else all, plugins"
+          + " included); a family none of them belongs to is skipped.")
   List<String> strategies = new ArrayList<>();
 
   @Option(names = "--lenses", paramLabel = "LENS", split = ",",
       showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description = "Run only these lenses: simulate, micro, load (default: all).")
+      description = "Run only these lenses: simulate, micro, load (default: the suite's, else all).")
   List<String> lenses = new ArrayList<>();
 
   @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
@@ -65,7 +67,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Suite suite = Suite.named(suiteName);
+    Suite suite = SuiteFiles.load(suiteName);
+    List<String> strategies = this.strategies.isEmpty() ? suite.strategies() : this.strategies;
+    List<String> lenses = this.lenses.isEmpty() ? suite.lenses() : this.lenses;
     new SuiteRunner.Options(strategies, lenses, duration, profile); // validates before anything starts
     if (duration < 0 || duration > 3600) {
       throw new IllegalArgumentException("--duration must be 0..3600 seconds, got " + duration);

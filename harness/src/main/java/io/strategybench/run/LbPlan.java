@@ -27,7 +27,7 @@ import java.util.List;
  * @param micro JMH iterations and forks
  */
 public record LbPlan(int backends, List<Integer> weights, List<Integer> capacities, String serviceTime, int queue,
-    int responseBytes, String slowBackend, double slowFactor, double slowAt, double rate, int simulateSeconds,
+    int responseBytes, @SuiteFiles.Optional String slowBackend, double slowFactor, double slowAt, double rate, int simulateSeconds,
     long seed, int clients, int sessions, int loadSeconds, int warmupSeconds, int ioThreads,
     List<Integer> microBackends, List<Integer> microThreads, MicroLens.Settings micro) {
 

@@ -491,6 +491,7 @@ public final class SuiteRunner {
       if (finished) {
         return;
       }
+      SuiteCheck.applyAll(suite.checks(), results);
       results.status = status;
       results.finishedAt = now();
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);

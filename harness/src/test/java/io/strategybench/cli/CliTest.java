@@ -55,7 +55,7 @@ class CliTest {
     for (String[] args : new String[][] {{"--help"}, {"list", "--help"}, {"serve", "--help"}, {"simulate", "lb", "--help"},
         {"micro", "lb", "--help"}, {"simulate", "hashing", "--help"}, {"micro", "hashing", "--help"},
         {"simulate", "ratelimit", "--help"}, {"micro", "ratelimit", "--help"},
-        {"run", "--help"}}) {
+        {"run", "--help"}, {"suites", "--help"}}) {
       CliRun run = CliRun.of(args);
       assertThat(run.status()).as(String.join(" ", args)).isZero();
       assertThat(run.out()).contains("Usage:");
@@ -104,7 +104,7 @@ class CliTest {
         .doesNotContain("hashing:");
     CliRun suite = CliRun.of("run", "slow");
     assertThat(suite.status()).isEqualTo(2);
-    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, hashing, lb, quick, ratelimit");
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, full, hashing, lb, quick, ratelimit");
   }
 
   @Test
@@ -153,5 +153,31 @@ class CliTest {
     assertThat(otherSeed.out()).isNotEqualTo(first.out());
     CliRun table = CliRun.of("simulate", "lb", "--duration", "5s", "--seed", "7");
     assertThat(table.out()).contains("strategy").contains("weighted-round-robin").contains("b1 ");
+  }
+
+  @Test
+  void suitesListsTheBuiltInSuitesAndABadSuiteFileStopsTheRunBeforeAnythingRuns(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path temp) throws Exception {
+    CliRun list = CliRun.of("suites");
+    assertThat(list.status()).isZero();
+    for (String name : List.of("quick", "lb", "hashing", "ratelimit", "cache", "full")) {
+      assertThat(list.out()).contains("scenarios/suites/" + name + ".yaml");
+    }
+    JsonNode doc = Json.MAPPER.readTree(CliRun.of("suites", "--json").out());
+    assertThat(doc.get("suites")).hasSize(6);
+    assertThat(doc.get("suites").get(0).get("families")).hasSize(4);
+    java.nio.file.Path bad = temp.resolve("bad.yaml");
+    String yaml = io.strategybench.run.SuiteFiles.write(io.strategybench.run.Suite.named("lb"))
+        .replace("backends: 4", "backends: four");
+    java.nio.file.Files.writeString(bad, yaml);
+    int line = 1 + (int) yaml.substring(0, yaml.indexOf("backends: four")).chars().filter(c -> c == '\n').count();
+    java.nio.file.Path out = temp.resolve("out");
+    CliRun run = CliRun.of("run", bad.toString(), "--out", out.toString());
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("suite file " + bad).contains("line " + line + ": lb.backends: expected a whole number, got 'four'");
+    assertThat(out).doesNotExist();
+    CliRun validate = CliRun.of("suites", bad.toString());
+    assertThat(validate.status()).isEqualTo(2);
+    assertThat(validate.err()).contains("line " + line + ": lb.backends");
   }
 }

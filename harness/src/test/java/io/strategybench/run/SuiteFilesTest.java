@@ -1,0 +1,194 @@
+package io.strategybench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strategybench.results.RunResults;
+import io.strategybench.results.RunResults.FamilyResults;
+import io.strategybench.results.RunResults.StrategyResults;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The suite files: the built-in ones load, and every kind of mistake is named with its line and field. */
+class SuiteFilesTest {
+  @TempDir
+  Path temp;
+
+  /** A valid small suite; the tests break it one way at a time. */
+  private static final String VALID = """
+      name: small
+      description: a small suite
+      lenses: [simulate]
+      checks:
+        - family: ratelimit
+          metric: simulate.patterns.0.maxInWindow
+          max: 1000
+      ratelimit:
+        limit: 100
+        windowMillis: 1000
+        patterns: [poisson]
+        rateMultiple: 2.0
+        simulateSeconds: 5
+        simulateKeys: 2
+        seed: 1
+        microKeys: [1]
+        microThreads: [1]
+        micro:
+          warmupIterations: 1
+          warmupMillis: 100
+          iterations: 1
+          iterationMillis: 100
+          forks: 1
+        loadLimit: 20
+        goodClients: 2
+        goodRate: 5
+        abusiveClients: 1
+        abusiveRate: 100
+        loadSeconds: 2
+        warmupSeconds: 1
+        ioThreads: 1
+        loadStrategies: []
+        distributed: false
+      """;
+
+  private static String problems(String yaml) {
+    try {
+      SuiteFiles.parse(yaml, "bad.yaml");
+    } catch (SuiteFiles.SuiteFileException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("the suite was accepted:\n" + yaml);
+  }
+
+  /** The line (1-based) of the first line of {@code yaml} containing {@code text}. */
+  private static int lineOf(String yaml, String text) {
+    List<String> lines = yaml.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError(text);
+  }
+
+  @Test
+  void everyBuiltInSuiteLoadsAndSurvivesARoundTrip() {
+    for (String name : SuiteFiles.BUILT_IN) {
+      Suite suite = SuiteFiles.builtIn(name);
+      assertThat(suite.name()).isEqualTo(name);
+      assertThat(suite.families()).as(name).isNotEmpty();
+      assertThat(SuiteFiles.parse(SuiteFiles.write(suite), name)).as(name).isEqualTo(suite);
+    }
+    assertThat(SuiteFiles.builtIn("quick").families()).hasSize(4);
+    assertThat(SuiteFiles.builtIn("full").families()).hasSize(4);
+    assertThat(SuiteFiles.builtIn("full").cache()).isEqualTo(SuiteFiles.builtIn("cache").cache());
+    assertThat(SuiteFiles.builtIn("full").lb()).isEqualTo(SuiteFiles.builtIn("lb").lb());
+  }
+
+  @Test
+  void theValidSuiteParsesWithItsCheckAndLenses() {
+    Suite suite = SuiteFiles.parse(VALID, "small.yaml");
+    assertThat(suite.lenses()).containsExactly("simulate");
+    assertThat(suite.checks()).containsExactly(new SuiteCheck("ratelimit", null, "simulate.patterns.0.maxInWindow",
+        1000.0, null));
+    assertThat(suite.ratelimit().patterns()).containsExactly("poisson");
+    assertThat(suite.lb()).isNull();
+  }
+
+  @Test
+  void anUnknownFieldIsNamedWithItsLineAndTheValidFields() {
+    String yaml = VALID.replace("  goodRate: 5\n", "  goodRate: 5\n  godRate: 5\n");
+    assertThat(problems(yaml)).contains("bad.yaml").contains("line " + lineOf(yaml, "godRate"))
+        .contains("unknown field 'godRate' in ratelimit").contains("valid fields: abusiveClients, abusiveRate,")
+        .contains("goodRate");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesTheFieldAndTheType() {
+    String yaml = VALID.replace("simulateSeconds: 5", "simulateSeconds: five");
+    assertThat(problems(yaml)).contains("line " + lineOf(yaml, "five")).contains("ratelimit.simulateSeconds")
+        .contains("expected a whole number").contains("five");
+    String list = VALID.replace("microKeys: [1]", "microKeys: 1");
+    assertThat(problems(list)).contains("line " + lineOf(list, "microKeys")).contains("ratelimit.microKeys");
+  }
+
+  @Test
+  void aMissingFieldIsNamedWithItsType() {
+    String yaml = VALID.replace("    iterationMillis: 100\n", "");
+    assertThat(problems(yaml)).contains("line " + lineOf(yaml, "micro:"))
+        .contains("ratelimit.micro.iterationMillis is missing: expected a whole number");
+  }
+
+  @Test
+  void aNumberOutOfRangeAndAnUnknownModeAreEachReported() {
+    String yaml = VALID.replace("limit: 100", "limit: -3").replace("patterns: [poisson]", "patterns: [poisson, gusty]")
+        .replace("lenses: [simulate]", "lenses: [simulate, vibes]");
+    String message = problems(yaml);
+    assertThat(message).contains("line " + lineOf(yaml, "limit: -3") + ": ratelimit.limit: must be greater than 0,"
+        + " got -3");
+    assertThat(message).contains("line " + lineOf(yaml, "gusty") + ": ratelimit.patterns[1]: 'gusty' is not one of"
+        + " boundary-burst, burst, poisson, steady");
+    assertThat(message).contains("lenses[1]: 'vibes' is not one of load, micro, simulate");
+  }
+
+  @Test
+  void aCheckMustNameAFamilyOfTheSuiteAndAMetricWithItsLens() {
+    String yaml = VALID.replace("- family: ratelimit", "- family: cache")
+        .replace("metric: simulate.patterns.0.maxInWindow", "metric: p99");
+    String message = problems(yaml);
+    assertThat(message).contains("checks[0].family: 'cache' is not a family of this suite; valid: ratelimit");
+    assertThat(message).contains("checks[0].metric: a metric is a path into a strategy's results that starts with"
+        + " its lens");
+  }
+
+  @Test
+  void notYamlAnEmptyFileAndASuiteWithoutFamiliesAreEachExplained() {
+    assertThat(problems("name: [unclosed\n")).contains("bad.yaml").contains("not YAML").contains("line ");
+    assertThat(problems("")).contains("empty");
+    assertThat(problems("name: x\ndescription: y\n")).contains("names no family");
+  }
+
+  @Test
+  void aPathLoadsAFileAndAnUnknownNameListsTheSuites() throws Exception {
+    Path file = temp.resolve("small.yaml");
+    Files.writeString(file, VALID);
+    assertThat(SuiteFiles.load(file.toString()).name()).isEqualTo("small");
+    assertThatThrownBy(() -> SuiteFiles.load("slow")).hasMessageContaining(
+        "unknown suite 'slow'; valid suite names: cache, full, hashing, lb, quick, ratelimit");
+    assertThatThrownBy(() -> SuiteFiles.load(temp.resolve("none.yaml").toString()))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void checksGateEachStrategyWithTheMetricAndANamedStrategyWithoutItFails() {
+    RunResults results = new RunResults();
+    FamilyResults family = new FamilyResults();
+    family.family = "lb";
+    for (String name : List.of("fast", "slow", "unmeasured")) {
+      StrategyResults s = new StrategyResults();
+      s.strategy = name;
+      if (!name.equals("unmeasured")) {
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("p99Millis", name.equals("fast") ? 20.0 : 80.0);
+        s.load = new LinkedHashMap<>(Map.of("client", client));
+      }
+      family.strategies.add(s);
+    }
+    results.families.add(family);
+    SuiteCheck.applyAll(List.of(new SuiteCheck("lb", null, "load.client.p99Millis", 50.0, null),
+        new SuiteCheck("lb", "unmeasured", "load.client.p99Millis", 50.0, null),
+        new SuiteCheck("hashing", null, "load.client.p99Millis", 1.0, null)), results);
+    assertThat(family.strategy("fast").checks).singleElement().satisfies(c -> {
+      assertThat(c.passed()).isTrue();
+      assertThat(c.value()).isEqualTo(20.0);
+    });
+    assertThat(family.strategy("slow").checks).singleElement().satisfies(c -> assertThat(c.passed()).isFalse());
+    assertThat(family.strategy("unmeasured").checks).singleElement()
+        .satisfies(c -> assertThat(c.passed()).isFalse());
+  }
+}
