@@ -62,8 +62,19 @@ public final class SuiteFiles {
     private final List<String> problems;
 
     SuiteFileException(String source, List<String> problems) {
-      super("suite file " + source + " is not valid:\n  " + String.join("\n  ", problems));
-      this.problems = List.copyOf(problems);
+      this(source, byLine(problems), true);
+    }
+
+    private SuiteFileException(String source, List<String> sorted, boolean unused) {
+      super("suite file " + source + " is not valid:\n  " + String.join("\n  ", sorted));
+      this.problems = sorted;
+    }
+
+    private static List<String> byLine(List<String> problems) {
+      List<String> sorted = new ArrayList<>(problems);
+      sorted.sort(java.util.Comparator.comparingInt(p -> p.matches("line \\d+:.*")
+          ? Integer.parseInt(p.substring(5, p.indexOf(':'))) : 0));
+      return List.copyOf(sorted);
     }
 
     public List<String> problems() {
@@ -291,6 +302,21 @@ public final class SuiteFiles {
 
   /** Fields of {@code type} the file leaves out, recursively, each with its type. */
   private static void missing(Class<?> type, String pointer, Map<String, Integer> lines, List<String> problems) {
+    Set<String> valid = new TreeSet<>();
+    for (RecordComponent c : type.getRecordComponents()) {
+      valid.add(c.getName());
+    }
+    for (Map.Entry<String, Integer> e : lines.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith(pointer + "/") && key.indexOf('/', pointer.length() + 1) < 0) {
+        String name = key.substring(pointer.length() + 1);
+        if (!valid.contains(name)) {
+          problems.add("line " + e.getValue() + ": unknown field '" + name + "' in "
+              + (pointer.isEmpty() ? "the suite" : dotted(pointer.substring(0, pointer.lastIndexOf('/')),
+                  pointer.substring(pointer.lastIndexOf('/') + 1))) + "; valid fields: " + String.join(", ", valid));
+        }
+      }
+    }
     for (RecordComponent c : type.getRecordComponents()) {
       String child = pointer + "/" + c.getName();
       if (!lines.containsKey(child)) {

@@ -5,8 +5,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs the bench CLI in-process and captures its output. */
-record CliRun(int status, String out, String err) {
-  static CliRun of(String... args) {
+public record CliRun(int status, String out, String err) {
+  public static CliRun of(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = Bench.newCommandLine();

@@ -55,6 +55,7 @@ class CacheSuiteTest {
   private JsonNode family() throws Exception {
     JsonNode results = Json.MAPPER.readTree(run.resolve("results.json").toFile());
     assertThat(results.get("status").asText()).as(progress).isEqualTo("complete");
+    assertThat(io.strategybench.results.ResultsSchema.errors(results)).as("results.json against its schema").isEmpty();
     return results.get("families").get(0);
   }
 

@@ -53,6 +53,7 @@ class HashingSuiteTest {
     JsonNode results = Json.MAPPER.readTree(run.resolve("results.json").toFile());
     assertThat(results.get("status").asText()).as(progress).isEqualTo("complete");
     assertThat(results.get("families")).hasSize(1);
+    assertThat(io.strategybench.results.ResultsSchema.errors(results)).as("results.json against its schema").isEmpty();
     return results.get("families").get(0);
   }
 

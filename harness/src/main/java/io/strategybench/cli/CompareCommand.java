@@ -1,0 +1,74 @@
+package io.strategybench.cli;
+
+import io.strategybench.results.Comparison;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code bench compare BASELINE CURRENT}: what changed between two runs, and whether a gate failed. */
+@Command(name = "compare", header = "Compare two runs metric by metric; exit 3 when a gated metric regressed.",
+    description = {"",
+        "For each strategy in both runs: every JMH score (beyond noise when the two 99.9% confidence intervals do"
+            + " not overlap), each load run's client p50 and p99, server p99, throughput and error rate (beyond"
+            + " noise past --latency-threshold; one run per side has no error bound), and the simulation's"
+            + " figures (deterministic: any change is beyond noise). Gated: JMH scores slower beyond noise by more"
+            + " than --micro-threshold, a client p99 grown past --latency-threshold, an error rate up by more than"
+            + " --error-threshold. Prints what moved; --all adds every gated metric; --markdown writes the same"
+            + " table for a CI comment.",
+        ""},
+    footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."},
+    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+final class CompareCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "BASELINE", description = "The earlier run: its folder or results.json.")
+  Path baseline;
+
+  @Parameters(index = "1", paramLabel = "CURRENT", description = "The run to judge: its folder or results.json.")
+  Path current;
+
+  @Option(names = "--micro-threshold", paramLabel = "PERCENT", defaultValue = "5",
+      description = "Slow-down of a JMH score, beyond its error bounds, that fails the gate.")
+  double microThreshold;
+
+  @Option(names = "--latency-threshold", paramLabel = "PERCENT", defaultValue = "10",
+      description = "Change of a load run's latency or throughput that is beyond noise; a p99 grown by more fails"
+          + " the gate.")
+  double latencyThreshold;
+
+  @Option(names = "--error-threshold", paramLabel = "POINTS", defaultValue = "1",
+      description = "Growth of a load run's error rate, in percentage points, that fails the gate.")
+  double errorThreshold;
+
+  @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table as Markdown here.")
+  Path markdown;
+
+  @Option(names = "--all", description = "Show every gated metric, not only those beyond noise.")
+  boolean all;
+
+  @Override
+  public Integer call() throws Exception {
+    for (double v : new double[] {microThreshold, latencyThreshold, errorThreshold}) {
+      if (v < 0 || v > 1000) {
+        throw new IllegalArgumentException("thresholds are percentages from 0 to 1000, got " + v);
+      }
+    }
+    Comparison comparison = Comparison.of(Comparison.read(baseline), Comparison.read(current),
+        new Comparison.Thresholds(microThreshold / 100, latencyThreshold / 100, errorThreshold / 100));
+    PrintWriter o = spec.commandLine().getOut();
+    o.print(comparison.table(all));
+    if (markdown != null) {
+      Files.writeString(markdown, comparison.markdown(all), StandardCharsets.UTF_8);
+      o.println("markdown: " + markdown);
+    }
+    o.flush();
+    return comparison.regressed() ? Bench.EXIT_CHECK_FAILED : Bench.EXIT_OK;
+  }
+}
