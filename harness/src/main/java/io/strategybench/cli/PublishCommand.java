@@ -29,9 +29,14 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--site", paramLabel = "DIR", required = true, description = "The site's folder (created or added to).")
   Path site;
 
+  @Option(names = "--without-raw", description = "Copy only results.json, report.html and the PNG charts of each"
+      + " run, not Gatling's reports, the latency logs or JMH's JSON (small enough to commit; the report's links to"
+      + " them break).")
+  boolean withoutRaw;
+
   @Override
   public Integer call() throws Exception {
-    int total = SiteWriter.publish(runs, site);
+    int total = SiteWriter.publish(runs, site, withoutRaw);
     PrintWriter o = spec.commandLine().getOut();
     o.println("published " + runs.size() + " run(s); the site holds " + total);
     o.println("index: " + site.resolve(SiteWriter.INDEX));

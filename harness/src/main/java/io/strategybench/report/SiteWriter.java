@@ -31,13 +31,36 @@ public final class SiteWriter {
 
   /** Copies {@code runs} into the site and rebuilds its index; returns the runs now in the site. */
   public static int publish(List<Path> runs, Path site) throws IOException {
+    return publish(runs, site, false);
+  }
+
+  /**
+   * As above; {@code withoutRaw} copies only each run's results.json, report.html and PNG charts (its SVGs
+   * are inlined in the report), leaving out Gatling's reports, the latency logs and JMH's JSON: small enough
+   * to commit, at the price of the report's links to that raw material.
+   */
+  public static int publish(List<Path> runs, Path site, boolean withoutRaw) throws IOException {
     Path runsDir = Files.createDirectories(site.resolve("runs"));
     for (Path run : runs) {
       Comparison.read(run); // a results.json of ours, or a clear error
       if (!Files.isRegularFile(run.resolve(ReportWriter.FILE))) {
         throw new IllegalArgumentException(run + " has no " + ReportWriter.FILE + "; is it a run folder?");
       }
-      copyTree(run, runsDir.resolve(run.toAbsolutePath().normalize().getFileName().toString()));
+      Path target = runsDir.resolve(run.toAbsolutePath().normalize().getFileName().toString());
+      if (withoutRaw) {
+        Files.createDirectories(target.resolve("charts"));
+        for (String file : List.of(ResultsWriter.FILE, ReportWriter.FILE)) {
+          Files.copy(run.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (Stream<Path> pngs = Files.list(run.resolve("charts"))) {
+          for (Path png : pngs.filter(p -> p.toString().endsWith(".png")).toList()) {
+            Files.copy(png, target.resolve("charts").resolve(png.getFileName().toString()),
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      } else {
+        copyTree(run, target);
+      }
     }
     List<Map.Entry<String, JsonNode>> all = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(runsDir)) {

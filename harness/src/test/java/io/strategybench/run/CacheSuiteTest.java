@@ -138,4 +138,31 @@ class CacheSuiteTest {
       assertThat(run.resolve("charts/" + chart + ".png")).exists();
     }
   }
+
+  /** Each chart's SVG as the browser laid it out: its size and how many shapes it drew. */
+  private static final String CHARTS_AS_RENDERED = "JSON.stringify(Array.from(document.querySelectorAll('figure.chart'))"
+      + ".map(f => { const s = f.querySelector('svg'); if (!s) return {w: 0, h: 0, shapes: 0};"
+      + " const r = s.getBoundingClientRect();"
+      + " return {w: r.width, h: r.height, shapes: s.querySelectorAll('path, rect, line, polyline, text').length}; }))";
+
+  @Test
+  void theReportRendersEveryChartInHeadlessChromiumAndRequestsNothingBeyondItself() throws Exception {
+    Path report = run.resolve("report.html");
+    String html = Files.readString(report);
+    int figures = html.split("<figure class=\"chart\">", -1).length - 1;
+    assertThat(figures).isGreaterThanOrEqualTo(11);
+    try (io.strategybench.report.HeadlessChromium browser = io.strategybench.report.HeadlessChromium.start()) {
+      var visit = browser.visit(report, CHARTS_AS_RENDERED);
+      JsonNode charts = Json.MAPPER.readTree(visit.value());
+      assertThat(charts).as("charts the browser found").hasSize(figures);
+      for (JsonNode c : charts) {
+        assertThat(c.get("w").asDouble()).as(c.toString()).isGreaterThan(200);
+        assertThat(c.get("h").asDouble()).as(c.toString()).isGreaterThan(100);
+        assertThat(c.get("shapes").asInt()).as("shapes drawn " + c).isGreaterThan(20);
+      }
+      String self = report.toUri().toString();
+      assertThat(visit.requests()).as("requests the report made").isNotEmpty()
+          .allSatisfy(url -> assertThat(url.replace("file:///", "file:/")).isEqualTo(self.replace("file:///", "file:/")));
+    }
+  }
 }
