@@ -535,7 +535,9 @@ final class CacheRunner {
     simulate.put("workloads", plan.workloads().stream().map(Workloads::describe).toList());
     simulate.put("capacities", plan.capacities());
     simulate.put("traces", plan.traces());
-    simulate.put("tracesFolder", tracesDir().toString());
+    // relative to the StrategyBench home: results carry no path of the machine they ran on
+    Path home = Path.of(System.getProperty("strategybench.home", ".")).toAbsolutePath().normalize();
+    simulate.put("tracesFolder", home.relativize(tracesDir()).toString());
     simulate.put("seed", plan.seed());
     simulate.put("model", "every request a lookup, a miss inserts the key (the policy evicts first), no warm-up");
     w.put("simulate", simulate);
