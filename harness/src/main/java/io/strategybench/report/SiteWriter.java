@@ -29,13 +29,9 @@ public final class SiteWriter {
 
   private SiteWriter() {}
 
-  /** Copies {@code runs} into the site and rebuilds its index; returns the runs now in the site. */
-  public static int publish(List<Path> runs, Path site) throws IOException {
-    return publish(runs, site, false);
-  }
-
   /**
-   * As above; {@code withoutRaw} copies only each run's results.json, report.html and PNG charts (its SVGs
+   * Copies {@code runs} into the site and rebuilds its index; returns the runs now in the site.
+   * {@code withoutRaw} copies only each run's results.json, report.html and PNG charts (its SVGs
    * are inlined in the report), leaving out Gatling's reports, the latency logs and JMH's JSON: small enough
    * to commit, at the price of the report's links to that raw material.
    */
@@ -59,7 +55,7 @@ public final class SiteWriter {
           }
         }
       } else {
-        copyTree(run, target);
+        ResultsWriter.copyRun(run, target);
       }
     }
     List<Map.Entry<String, JsonNode>> all = new ArrayList<>();
@@ -164,18 +160,5 @@ public final class SiteWriter {
     String svg = Charts.write(chart, charts);
     html.append("<figure>").append(svg).append("<figcaption><a href=\"charts/").append(chart.name())
         .append(".svg\">SVG</a> · <a href=\"charts/").append(chart.name()).append(".png\">PNG</a></figcaption></figure>\n");
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 }

@@ -10,10 +10,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -54,7 +52,7 @@ public final class Merge {
     if (Files.exists(out) && Files.list(out).findAny().isPresent()) {
       throw new IllegalArgumentException(out + " exists and is not empty; give a new folder for the merged run");
     }
-    copyTree(runs.get(0), out);
+    ResultsWriter.copyRun(runs.get(0), out);
     ObjectNode merged = (ObjectNode) docs.get(0).deepCopy();
     for (JsonNode family : merged.path("families")) {
       for (JsonNode strategy : family.path("strategies")) {
@@ -87,10 +85,10 @@ public final class Merge {
         client.put("errorRate", ok + ko == 0 ? 0.0 : Math.round((double) ko / (ok + ko) * 1e6) / 1e6);
         if (sum.getTotalCount() > 0) {
           client.put("minMillis", sum.getMinValue() / 1e6);
-          for (double[] p : new double[][] {{50, 0}, {90, 0}, {99, 0}, {99.9, 0}}) {
-            String name = p[0] == 99.9 ? "p999Millis" : "p" + (int) p[0] + "Millis";
-            client.put(name, sum.getValueAtPercentile(p[0]) / 1e6);
-          }
+          client.put("p50Millis", sum.getValueAtPercentile(50) / 1e6);
+          client.put("p90Millis", sum.getValueAtPercentile(90) / 1e6);
+          client.put("p99Millis", sum.getValueAtPercentile(99) / 1e6);
+          client.put("p999Millis", sum.getValueAtPercentile(99.9) / 1e6);
           client.put("maxMillis", sum.getMaxValue() / 1e6);
           client.put("meanMillis", Math.round(sum.getMean() / 1e3) / 1e3);
           client.put("samples", sum.getTotalCount());
@@ -170,18 +168,5 @@ public final class Merge {
       }
     }
     return sum;
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 }

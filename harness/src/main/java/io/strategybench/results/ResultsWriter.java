@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 
 /** Writes {@code results.json} atomically, so a reader (or a crash) never sees half a document. */
 public final class ResultsWriter {
@@ -20,5 +21,19 @@ public final class ResultsWriter {
 
   public static RunResults read(Path folder) throws IOException {
     return Json.MAPPER.readValue(folder.resolve(FILE).toFile(), RunResults.class);
+  }
+
+  /** Copies a run folder, every file of it, into {@code to} (created; files there are replaced). */
+  public static void copyRun(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 }

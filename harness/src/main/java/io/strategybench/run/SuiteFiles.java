@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,14 +61,11 @@ public final class SuiteFiles {
     private final List<String> problems;
 
     SuiteFileException(String source, List<String> problems) {
-      this(source, byLine(problems), true);
+      super("suite file " + source + " is not valid:\n  " + String.join("\n  ", byLine(problems)));
+      this.problems = byLine(problems);
     }
 
-    private SuiteFileException(String source, List<String> sorted, boolean unused) {
-      super("suite file " + source + " is not valid:\n  " + String.join("\n  ", sorted));
-      this.problems = sorted;
-    }
-
+    /** The problems in the order of their lines. */
     private static List<String> byLine(List<String> problems) {
       List<String> sorted = new ArrayList<>(problems);
       sorted.sort(java.util.Comparator.comparingInt(p -> p.matches("line \\d+:.*")
@@ -88,9 +84,6 @@ public final class SuiteFiles {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .build();
-
-  /** The scalar text at each pointer of the file being parsed, for error messages. */
-  private static final ThreadLocal<Map<String, String>> VALUES = ThreadLocal.withInitial(LinkedHashMap::new);
 
   private static final Set<String> STAMPEDE = Set.of("none", "single-flight", "xfetch", "lock-stale");
   private static final Set<String> PENETRATION = Set.of("none", "negative-cache", "bloom");
@@ -134,18 +127,10 @@ public final class SuiteFiles {
 
   /** The suite a YAML text describes; {@code source} names it in errors. */
   public static Suite parse(String text, String source) {
-    VALUES.get().clear();
-    try {
-      return parse(text, source, VALUES.get());
-    } finally {
-      VALUES.get().clear();
-    }
-  }
-
-  private static Suite parse(String text, String source, Map<String, String> values) {
     Map<String, Integer> lines;
+    Map<String, String> values = new LinkedHashMap<>();
     try {
-      lines = lines(text);
+      lines = lines(text, values);
     } catch (JsonProcessingException e) {
       throw new SuiteFileException(source, List.of(at(e.getLocation()) + "not YAML: " + e.getOriginalMessage()));
     } catch (IOException e) {
@@ -192,8 +177,11 @@ public final class SuiteFiles {
 
   // ---- where each field is ---------------------------------------------------------------------------------
 
-  /** The line of every value by its JSON pointer ({@code /cache/load/rate}); {@code ""} is the document. */
-  private static Map<String, Integer> lines(String text) throws IOException {
+  /**
+   * The line of every field and value by its JSON pointer ({@code /cache/load/rate}; {@code ""} is the
+   * document); the text of every scalar goes into {@code values}, for error messages.
+   */
+  private static Map<String, Integer> lines(String text, Map<String, String> values) throws IOException {
     Map<String, Integer> lines = new LinkedHashMap<>();
     try (JsonParser p = YAML.getFactory().createParser(text)) {
       JsonToken t;
@@ -204,7 +192,7 @@ public final class SuiteFiles {
           continue;
         }
         if (t.isScalarValue()) {
-          VALUES.get().put(p.getParsingContext().pathAsPointer().toString(), p.getText());
+          values.put(p.getParsingContext().pathAsPointer().toString(), p.getText());
         }
         String pointer = p.getParsingContext().pathAsPointer().toString();
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
@@ -514,10 +502,5 @@ public final class SuiteFiles {
         problem(pointer + "/metric", "a check needs max, min or both");
       }
     }
-  }
-
-  /** For error messages: the valid suite names. */
-  static String names() {
-    return String.join(", ", BUILT_IN.stream().sorted().toList()).toLowerCase(Locale.ROOT);
   }
 }
