@@ -11,7 +11,12 @@ import java.util.Locale;
  *   <li>{@code rate}: requests per second in the measured phase (default 200)
  *   <li>{@code duration}: seconds of the measured phase (default 10)
  *   <li>{@code warmup}: seconds of warm-up ramping up to the rate, not measured; the target is reset after it (default 2)
- *   <li>{@code profile}: {@code constant} rate, or {@code ramp} from a tenth of the rate up to it (default constant)
+ *   <li>{@code profile}: {@code constant} rate, or {@code ramp} from {@code ramp.from} up to it (default constant)
+ *   <li>{@code ramp.from}: where a ramp starts, requests per second (default a tenth of the rate)
+ *   <li>{@code warmup.rate}: the rate the warm-up ramps up to (default the rate; a calibration ramp warms up at the
+ *       rate its ramp starts from)
+ *   <li>{@code reset.urls}: comma-separated base URLs of further targets the reset that ends the warm-up resets
+ *       too (the instances behind a front load balancer); none by default
  *   <li>{@code clients}: distinct client addresses sent in {@code X-Forwarded-For} (default 1000)
  *   <li>{@code sessions}: distinct sessions sent in the session header (default 200)
  *   <li>{@code session.header}: the session header's name (default {@code X-Session})
@@ -28,6 +33,8 @@ import java.util.Locale;
  *       phase (2.2)
  *   <li>{@code missing}: penetration: distinct keys that do not exist, read in turn (200), numbered from
  *       {@code keys}
+ *   <li>{@code warmup.health}: the warm-up reads {@code /_/health} instead of keys: it warms the generator and the
+ *       server's HTTP path and leaves the cache cold (a cold start's warm-up; default false)
  *   <li>{@code fill.rate}: avalanche: reads per second of the warm-up that fills every key once (2000)
  * </ul>
  */
@@ -37,6 +44,11 @@ public final class LoadConfig {
   public final int duration = (int) positive("duration", Integer.getInteger("duration", 10));
   public final int warmup = Integer.getInteger("warmup", 2);
   public final String profile = System.getProperty("profile", "constant").toLowerCase(Locale.ROOT);
+  public final double rampFrom = Double.parseDouble(System.getProperty("ramp.from", String.valueOf(rate / 10)));
+  public final double warmupRate = positive("warmup.rate",
+      Double.parseDouble(System.getProperty("warmup.rate", String.valueOf(rate))));
+  public final java.util.List<String> resetUrls = java.util.Arrays.stream(System.getProperty("reset.urls", "")
+      .split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
   public final int clients = (int) positive("clients", Integer.getInteger("clients", 1000));
   public final int sessions = (int) positive("sessions", Integer.getInteger("sessions", 200));
   public final String sessionHeader = System.getProperty("session.header", "X-Session");
@@ -59,11 +71,15 @@ public final class LoadConfig {
   public final int burst = (int) positive("burst", Integer.getInteger("burst", 1000));
   public final double burstAt = Double.parseDouble(System.getProperty("burst.at", "2.2"));
   public final int missing = (int) positive("missing", Integer.getInteger("missing", 200));
+  public final boolean warmupOnHealth = Boolean.getBoolean("warmup.health");
   public final double fillRate = positive("fill.rate", Double.parseDouble(System.getProperty("fill.rate", "2000")));
 
   public LoadConfig() {
     if (!profile.equals("constant") && !profile.equals("ramp")) {
       throw new IllegalArgumentException("profile must be constant or ramp, got '" + profile + "'");
+    }
+    if (!(rampFrom >= 0 && rampFrom <= rate)) {
+      throw new IllegalArgumentException("ramp.from must be 0 to the rate (" + rate + "), got " + rampFrom);
     }
     if (!(zipf >= 0 && zipf <= 5)) {
       throw new IllegalArgumentException("zipf must be 0..5, got " + zipf);
@@ -91,6 +107,25 @@ public final class LoadConfig {
         .disableCaching()
         .acceptHeader("*/*")
         .userAgentHeader("StrategyBench/Gatling");
+  }
+
+  /** The measured phase's arrivals: the rate for the duration, or a ramp up to it (the {@code profile}). */
+  public Injection measured() {
+    return profile.equals("ramp") ? Injection.ramp(rampFrom, rate, duration) : Injection.constant(rate, duration);
+  }
+
+  /** A warm-up of {@code seconds}: half ramps up to the warm-up rate from a tenth of it, half holds it. */
+  public Injection[] warmupAtRate(int seconds) {
+    if (seconds < 2) {
+      return new Injection[] {Injection.constant(warmupRate, seconds)};
+    }
+    return new Injection[] {Injection.ramp(warmupRate / 10, warmupRate, seconds / 2),
+        Injection.constant(warmupRate, seconds - seconds / 2)};
+  }
+
+  /** A warm-up of {@code seconds} ramping up to the warm-up rate from a tenth of it. */
+  public Injection warmupRamp(int seconds) {
+    return Injection.ramp(warmupRate / 10, warmupRate, seconds);
   }
 
   private static double positive(String name, double value) {
