@@ -17,16 +17,57 @@ import java.util.concurrent.TimeUnit;
  * @param probeIntervalNanos time between probes; 0 turns active health off
  * @param probeTimeoutNanos how long a probe may take
  * @param probePath the path probed
+ * <p>Panic (Envoy's {@code healthy_panic_threshold}): when fewer than {@code panicThreshold} of the backends
+ * are available, health is set aside and requests are balanced over all of them. A slow patch that ejects most
+ * backends then degrades the service instead of turning it into an outage of 503s.
+ *
  * @param rise good probes in a row that bring a down backend up
  * @param fall failed probes in a row that take an up backend down
+ * @param panicThreshold the share of available backends below which health is ignored (Envoy: 0.5); 0 never
  */
 public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, long probeIntervalNanos,
-    long probeTimeoutNanos, String probePath, int rise, int fall) {
+    long probeTimeoutNanos, String probePath, int rise, int fall, double panicThreshold) {
 
-  /** Passive: 3 failures eject for 10 s, 5xx counts. Active: a probe of {@code /} every second, 2 rise, 2 fall. */
+  /** Envoy's default panic threshold: half the backends. */
+  public static final double DEFAULT_PANIC_THRESHOLD = 0.5;
+
+  /**
+   * Passive: 3 failures eject for 10 s, 5xx counts. Active: a probe of {@code /} every second, 2 rise, 2 fall.
+   * Panic below half the backends.
+   */
   public static HealthPolicy defaults() {
     return new HealthPolicy(3, TimeUnit.SECONDS.toNanos(10), true, TimeUnit.SECONDS.toNanos(1),
-        TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2);
+        TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2, DEFAULT_PANIC_THRESHOLD);
+  }
+
+  /** A policy with the default panic threshold. */
+  public HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, long probeIntervalNanos,
+      long probeTimeoutNanos, String probePath, int rise, int fall) {
+    this(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, rise, fall,
+        DEFAULT_PANIC_THRESHOLD);
+  }
+
+  /** The same policy with another panic threshold. */
+  public HealthPolicy withPanicThreshold(double threshold) {
+    return new HealthPolicy(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, rise,
+        fall, threshold);
+  }
+
+  /**
+   * Whether health is set aside now: fewer than {@link #panicThreshold} of {@code backends} are available.
+   * Never with no backends, or a threshold of 0.
+   */
+  public boolean panics(java.util.List<? extends Backend> backends) {
+    if (panicThreshold <= 0 || backends.isEmpty()) {
+      return false;
+    }
+    int available = 0;
+    for (Backend b : backends) {
+      if (b.isAvailable()) {
+        available++;
+      }
+    }
+    return available < panicThreshold * backends.size();
   }
 
   public HealthPolicy {
@@ -41,6 +82,10 @@ public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, lon
     }
     if (rise < 1 || fall < 1) {
       throw new IllegalArgumentException("rise and fall must be at least 1");
+    }
+    if (!(panicThreshold >= 0 && panicThreshold <= 1)) {
+      throw new IllegalArgumentException("panic threshold must be a share 0..1 of the backends (0 turns panic off),"
+          + " got " + panicThreshold);
     }
     if (!probePath.startsWith("/")) {
       throw new IllegalArgumentException("probe path must start with /, got '" + probePath + "'");

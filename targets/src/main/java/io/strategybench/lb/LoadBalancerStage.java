@@ -58,6 +58,7 @@ public final class LoadBalancerStage implements Stage {
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder brokenResponses = new LongAdder();
   private final LongAdder limitRejections = new LongAdder();
+  private final LongAdder panicDispatches = new LongAdder();
   private final LongAdder strategyErrors = new LongAdder();
 
   private Transport transport;
@@ -111,15 +112,47 @@ public final class LoadBalancerStage implements Stage {
     }
   }
 
-  @Override
-  public void handle(Exchange exchange) {
-    dispatch(exchange, null);
+  /**
+   * The strategy's view of one request: its client and session, and which backends it may go to - the available
+   * ones (all of them while too few are: panic), less one it already failed to reach.
+   */
+  private static final class Pick implements LbRequest {
+    final Exchange exchange;
+    final boolean panic;
+    final Backend excluded;
+
+    Pick(Exchange exchange, boolean panic, Backend excluded) {
+      this.exchange = exchange;
+      this.panic = panic;
+      this.excluded = excluded;
+    }
+
+    @Override
+    public String clientAddress() {
+      return exchange.clientAddress();
+    }
+
+    @Override
+    public String sessionId() {
+      return exchange.sessionId();
+    }
+
+    @Override
+    public boolean eligible(Backend backend) {
+      return backend != excluded && (panic || backend.isAvailable());
+    }
   }
 
-  private void dispatch(Exchange exchange, String firstFailure) {
+  @Override
+  public void handle(Exchange exchange) {
+    dispatch(exchange, null, null);
+  }
+
+  private void dispatch(Exchange exchange, String firstFailure, Backend excluded) {
     Backend picked;
+    Pick pick = new Pick(exchange, health.panics(backends), excluded);
     try {
-      picked = strategy.pick(exchange);
+      picked = strategy.pick(pick);
     } catch (RuntimeException e) {
       strategyErrors.increment();
       log.warn("strategy {} failed to pick", strategyName, e);
@@ -144,7 +177,10 @@ public final class LoadBalancerStage implements Stage {
           + strategyName + "' picked '" + picked + "', which is not one of the backends it was given\n");
       return;
     }
-    backend.dispatched();
+    if (pick.panic) {
+      panicDispatches.increment();
+    }
+    backend.dispatched(pick.panic);
     String session = exchange.sessionId();
     if (session != null) {
       sessions.record(session, backend);
@@ -180,8 +216,7 @@ public final class LoadBalancerStage implements Stage {
       }
       if (firstFailure == null) {
         retries.increment();
-        exchange.exclude(backend);
-        dispatch(exchange, failure);
+        dispatch(exchange, failure, backend);
       } else {
         exchange.respond(HttpResponseStatus.BAD_GATEWAY, "502 Bad Gateway: " + firstFailure + "; then "
             + failure + "\n");
@@ -280,6 +315,8 @@ public final class LoadBalancerStage implements Stage {
     out.put("connectionLimitRejections", limitRejections.sum());
     out.put("strategyErrors", strategyErrors.sum());
     out.put("dispatchedWhileUnavailable", unavailable);
+    out.put("panicThreshold", health.panicThreshold());
+    out.put("panicDispatches", panicDispatches.sum());
     out.put("shareImbalance", current.isEmpty() || totalDispatched == 0 ? 0.0
         : round(maxDispatched / ((double) totalDispatched / current.size())));
     out.put("peakInFlightImbalance", sumPeak == 0 ? 0.0 : round(maxPeak / (sumPeak / current.size())));
@@ -488,6 +525,7 @@ public final class LoadBalancerStage implements Stage {
     m.put("failures", b.failureCount());
     m.put("ejections", b.ejectionCount());
     m.put("dispatchedWhileUnavailable", b.dispatchedWhileUnavailableCount());
+    m.put("dispatchedInPanic", b.dispatchedInPanicCount());
     SimulatedBackend sim = b.simulated();
     if (sim != null) {
       m.put("serviceTime", sim.spec().serviceTime().toString());

@@ -30,6 +30,7 @@ public class TrackedBackend implements Backend {
   private final LongAdder failures = new LongAdder();
   private final LongAdder ejections = new LongAdder();
   private final LongAdder dispatchedWhileUnavailable = new LongAdder();
+  private final LongAdder dispatchedInPanic = new LongAdder();
 
   public TrackedBackend(String name, int weight, HealthPolicy policy, Clock clock) {
     if (weight < 1) {
@@ -82,9 +83,17 @@ public class TrackedBackend implements Backend {
 
   /** Counts a request sent to this backend; call before sending. */
   public void dispatched() {
+    dispatched(false);
+  }
+
+  /**
+   * Counts a request sent to this backend; call before sending. In panic (too few backends available, health set
+   * aside on purpose) a request to an unavailable backend is counted as such, not as a health rule broken.
+   */
+  public void dispatched(boolean panic) {
     dispatched.increment();
     if (!isAvailable()) {
-      dispatchedWhileUnavailable.increment();
+      (panic ? dispatchedInPanic : dispatchedWhileUnavailable).increment();
     }
     int now = inFlight.incrementAndGet();
     int peak;
@@ -174,6 +183,11 @@ public class TrackedBackend implements Backend {
     return dispatchedWhileUnavailable.sum();
   }
 
+  /** Requests sent to it while unavailable because the pool was in panic. */
+  public long dispatchedInPanicCount() {
+    return dispatchedInPanic.sum();
+  }
+
   /** Most requests in flight at once since the last reset. */
   public int peakInFlight() {
     return peakInFlight.get();
@@ -186,6 +200,7 @@ public class TrackedBackend implements Backend {
     failures.reset();
     ejections.reset();
     dispatchedWhileUnavailable.reset();
+    dispatchedInPanic.reset();
     peakInFlight.set(inFlight.get());
   }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
  * the answer goes back on the client's event loop.
  */
 final class AdminPlane {
-  static final String ENDPOINTS = "GET /_/health, GET /_/stats, POST /_/reset, GET /_/backends, "
+  static final String ENDPOINTS = "GET /_/health, GET /_/stats, POST /_/reset[?gc=true], GET /_/backends, "
       + "POST /_/backends?address=HOST:PORT[&weight=W] or ?simulated=true[&service-time=..&capacity=..&weight=..], "
       + "DELETE /_/backends/NAME, POST /_/backends/NAME/kill, POST /_/backends/NAME/revive, "
       + "POST /_/backends/NAME/fault?action=slow=10|error=503|refuse|recover";
@@ -72,8 +72,14 @@ final class AdminPlane {
         });
       case "reset":
         return expect(request, "POST", () -> {
+          boolean collect = Boolean.parseBoolean(request.param("gc", "false"));
+          if (collect) {
+            // between a load run's warm-up and its measured phase nothing is in flight: collect now rather than
+            // in the middle of the measured requests
+            System.gc();
+          }
           server.reset();
-          return AdminResponse.ok(Map.of("reset", true));
+          return AdminResponse.ok(Map.of("reset", true, "collected", collect));
         });
       default:
         for (Stage stage : server.stages()) {

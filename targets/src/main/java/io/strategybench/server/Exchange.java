@@ -21,8 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import io.strategybench.lb.Backend;
-import io.strategybench.lb.LbRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +34,7 @@ import java.util.List;
  * ({@link #sendHead}, {@link #sendContent}, {@link #sendLast}), which hand their message to the client
  * channel and so pass on its ownership. Everything runs on the client connection's event loop.
  */
-public final class Exchange implements LbRequest {
+public final class Exchange {
   private static final io.netty.util.AsciiString X_FORWARDED_FOR =
       io.netty.util.AsciiString.cached("x-forwarded-for");
   private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
@@ -46,6 +44,7 @@ public final class Exchange implements LbRequest {
   private final ChannelHandlerContext ctx;
   private final FullHttpRequest request;
   private final long startNanos;
+  private final Phase phase;
   private final boolean keepAlive;
   private final ServerConfig config;
   private final ServerStats stats;
@@ -55,7 +54,6 @@ public final class Exchange implements LbRequest {
   private String clientAddress;
   private String sessionId;
   private boolean sessionParsed;
-  private Backend excluded;
   private Channel upstream;
   private int status;
   private boolean headSent;
@@ -70,10 +68,16 @@ public final class Exchange implements LbRequest {
     this.ctx = ctx;
     this.request = request;
     this.startNanos = System.nanoTime();
+    this.phase = Phase.of(request.headers());
     this.keepAlive = HttpUtil.isKeepAlive(request);
     this.config = config;
     this.stats = stats;
     this.stages = stages;
+  }
+
+  /** The part of a load run this request belongs to, as its client labelled it. */
+  public Phase phase() {
+    return phase;
   }
 
   /** Marks an admin-plane exchange: it is not counted in the server's request statistics. */
@@ -132,7 +136,7 @@ public final class Exchange implements LbRequest {
     }
   }
 
-  @Override
+  /** The client's address: the first {@code X-Forwarded-For} hop, else the connection's peer. */
   public String clientAddress() {
     if (clientAddress == null) {
       String forwarded = request.headers().get(X_FORWARDED_FOR);
@@ -152,7 +156,7 @@ public final class Exchange implements LbRequest {
     return request.headers().contains(X_FORWARDED_FOR);
   }
 
-  @Override
+  /** The session, from the session cookie or header; {@code null} when the request carries none. */
   public String sessionId() {
     if (!sessionParsed) {
       sessionParsed = true;
@@ -170,16 +174,6 @@ public final class Exchange implements LbRequest {
       }
     }
     return sessionId;
-  }
-
-  @Override
-  public boolean eligible(Backend backend) {
-    return backend != excluded && backend.isAvailable();
-  }
-
-  /** Excludes a backend from the picks of this exchange (it refused the connection; retry elsewhere). */
-  public void exclude(Backend backend) {
-    this.excluded = backend;
   }
 
   /**
@@ -380,7 +374,7 @@ public final class Exchange implements LbRequest {
     done = true;
     if (!admin) {
       stats.bytesOut(lastBytes);
-      stats.responded(status, nowNanos - startNanos);
+      stats.responded(phase, status, nowNanos - startNanos);
     }
     Channel up = upstream;
     if (up != null && !up.config().isAutoRead()) {

@@ -36,6 +36,7 @@ public final class TargetServer implements AutoCloseable {
   private final Stage[] stages;
   private final Map<String, Object> info;
   private final ServerStats stats = new ServerStats();
+  private final Vitals vitals = new Vitals();
   private final ExecutorService adminExecutor;
   private final ScheduledExecutorService ticker;
   private final AdminPlane admin;
@@ -45,6 +46,7 @@ public final class TargetServer implements AutoCloseable {
   private PrintStream hlogOut;
   private HistogramLogWriter hlog;
   private volatile int epoch;
+  private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
   private final Object hlogLock = new Object();
 
   /**
@@ -92,6 +94,7 @@ public final class TargetServer implements AutoCloseable {
       }
       throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": " + e, e);
     }
+    vitals.start(group);
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
     log.info("target server listening on {}:{} ({} I/O thread(s), {})", config.host(), port(),
         config.ioThreads(), transport.name().toLowerCase());
@@ -99,9 +102,9 @@ public final class TargetServer implements AutoCloseable {
   }
 
   /**
-   * Writes the server latency, one interval histogram per second, to an HdrHistogram log. Each interval is
-   * tagged {@code epoch-N}, N counting {@code /_/reset}s, so the measured part of a run can be told apart
-   * from its warm-up.
+   * Writes the server latency, one interval histogram per second and phase, to an HdrHistogram log. Each interval
+   * of a labelled phase is tagged with it ({@code measured}, {@code warmup}, {@code side}); unlabelled traffic is
+   * tagged {@code epoch-N}, N counting {@code /_/reset}s, so the part of a run after a reset can be told apart.
    */
   public void logLatencyTo(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
@@ -149,6 +152,7 @@ public final class TargetServer implements AutoCloseable {
     doc.put("ioThreads", config.ioThreads());
     doc.put("transport", transport.name().toLowerCase());
     doc.putAll(stats.snapshot());
+    doc.put("vitals", vitals.snapshot());
     Map<String, Object> stageStats = new LinkedHashMap<>();
     for (Stage stage : stages) {
       stageStats.put(stage.name(), stage.stats());
@@ -157,9 +161,26 @@ public final class TargetServer implements AutoCloseable {
     return doc;
   }
 
-  /** Zeroes all counters and histograms, and restarts the stages' timelines (scheduled faults). */
+  /**
+   * Zeroes all counters and histograms, and restarts the stages' timelines (scheduled faults, node changes,
+   * per-second series). The first request labelled {@link Phase#MEASURED} after it restarts them once more, so a
+   * run's timelines begin with its measured phase however long its load generator takes to start it.
+   */
   public synchronized void reset() {
+    resetNow();
+    armed.set(true);
+  }
+
+  /** Called for each measured request before it is counted: the first one after a reset starts the timelines. */
+  void measuredRequestArrives() {
+    if (armed.get() && armed.compareAndSet(true, false)) {
+      resetNow();
+    }
+  }
+
+  private synchronized void resetNow() {
     stats.reset();
+    vitals.reset();
     epoch++;
     for (Stage stage : stages) {
       stage.reset();
@@ -168,6 +189,7 @@ public final class TargetServer implements AutoCloseable {
 
   private void tick() {
     try {
+      vitals.tick();
       stats.fold();
     } catch (RuntimeException e) {
       log.warn("latency tick failed", e);
@@ -175,12 +197,12 @@ public final class TargetServer implements AutoCloseable {
   }
 
   /** Appends one interval to the latency log; called by the stats under their lock. */
-  private void writeInterval(Histogram interval) {
+  private void writeInterval(Phase phase, Histogram interval) {
     synchronized (hlogLock) {
       if (hlog == null) {
         return;
       }
-      interval.setTag("epoch-" + epoch);
+      interval.setTag(phase == Phase.UNLABELLED ? "epoch-" + epoch : phase.label());
       hlog.outputIntervalHistogram(interval);
       hlogOut.flush();
     }
@@ -188,6 +210,7 @@ public final class TargetServer implements AutoCloseable {
 
   @Override
   public void close() {
+    vitals.stop();
     ticker.shutdownNow();
     adminExecutor.shutdownNow();
     for (Stage stage : stages) {

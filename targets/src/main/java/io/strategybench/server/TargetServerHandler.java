@@ -92,7 +92,7 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
     Exchange exchange = new Exchange(this, ctx, request, server.config(), server.stats(), server.stages());
     current = exchange;
     if (request.decoderResult().cause() instanceof TooLongHttpContentException tooLong) {
-      server.stats().requestStarted();
+      server.stats().requestStarted(exchange.phase());
       exchange.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "413 Request Entity Too Large: " + tooLong.getMessage() + "\n");
       return;
@@ -101,7 +101,10 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
       exchange.admin();
       server.admin().handle(exchange);
     } else {
-      server.stats().requestStarted();
+      if (exchange.phase() == Phase.MEASURED) {
+        server.measuredRequestArrives();
+      }
+      server.stats().requestStarted(exchange.phase());
       exchange.proceed();
     }
   }

@@ -92,6 +92,57 @@ class LoadBalancerStageTest {
     assertThat(awaitState("b1", "up")).isTrue();
   }
 
+  /** Makes b1, b2 and b3 of four answer 503 until each is ejected; returns each backend's dispatches so far. */
+  private long[] ejectThreeOfFour(HealthPolicy health) throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(4, "const:1ms"), health,
+        Upstream.Limits.defaults());
+    for (String b : List.of("b1", "b2", "b3")) {
+      assertThat(target.post("/_/backends/" + b + "/fault?action=error=503").statusCode()).isEqualTo(200);
+    }
+    for (int i = 0; i < 12; i++) {
+      target.get("/");
+    }
+    long[] dispatched = new long[4];
+    for (int i = 0; i < 4; i++) {
+      JsonNode b = backend("b" + (i + 1));
+      assertThat(b.get("state").asText()).as("b" + (i + 1)).isEqualTo(i < 3 ? "ejected" : "up");
+      dispatched[i] = b.get("dispatched").asLong();
+    }
+    return dispatched;
+  }
+
+  @Test
+  void withThreeOfFourBackendsEjectedThePanicThresholdSpreadsTrafficOverAllFour() throws Exception {
+    long[] before = ejectThreeOfFour(TestTarget.health().withPanicThreshold(0.5));
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      statuses.add(target.get("/").statusCode());
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(backend("b" + (i + 1)).get("dispatched").asLong() - before[i])
+          .as("b%d: one backend of four up is under half, so all four share the load", i + 1).isEqualTo(10);
+    }
+    assertThat(statuses.stream().filter(s -> s == 200).count()).as("b4's share answers").isEqualTo(10);
+    JsonNode lb = lbStats();
+    // the 12th request, to b4 just after b3's ejection, was already in panic
+    assertThat(lb.get("panicDispatches").asLong()).isEqualTo(41);
+    assertThat(lb.get("dispatchedWhileUnavailable").asLong()).as("panic sets health aside on purpose").isZero();
+    assertThat(backend("b1").get("dispatchedInPanic").asLong()).isEqualTo(10);
+  }
+
+  @Test
+  void withoutAPanicThresholdThreeEjectedBackendsLeaveAllTrafficToTheFourth() throws Exception {
+    long[] before = ejectThreeOfFour(TestTarget.health().withPanicThreshold(0));
+    for (int i = 0; i < 40; i++) {
+      assertThat(target.get("/").statusCode()).isEqualTo(200);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(backend("b" + (i + 1)).get("dispatched").asLong()).isEqualTo(before[i]);
+    }
+    assertThat(backend("b4").get("dispatched").asLong() - before[3]).isEqualTo(40);
+    assertThat(lbStats().get("panicDispatches").asLong()).isZero();
+  }
+
   @Test
   void withEveryBackendDownTheClientGets503AtOnceWithTheReason() throws Exception {
     target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(2, "const:1ms"), TestTarget.health(),

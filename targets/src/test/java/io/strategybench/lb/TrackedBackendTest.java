@@ -81,4 +81,40 @@ class TrackedBackendTest {
     }
     assertThat(lenient.isAvailable()).isTrue();
   }
+
+  @Test
+  void panicSetsHealthAsideOnceFewerThanTheThresholdOfBackendsAreAvailable() {
+    HealthPolicy panicking = policy.withPanicThreshold(0.5);
+    java.util.List<TrackedBackend> four = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      four.add(new TrackedBackend("b" + i, 1, panicking, clock));
+    }
+    assertThat(panicking.panics(four)).isFalse();
+    for (int i = 0; i < 3; i++) {
+      TrackedBackend b = four.get(i);
+      for (int f = 0; f < 3; f++) {
+        b.dispatched();
+        b.finished(false);
+      }
+      // two of four down is half, not fewer than half; three is
+      assertThat(panicking.panics(four)).as("%d of 4 ejected", i + 1).isEqualTo(i == 2);
+    }
+    assertThat(panicking.withPanicThreshold(0).panics(four)).as("threshold 0: never").isFalse();
+    four.get(3).dispatched(true);
+    assertThat(four.get(3).dispatchedWhileUnavailableCount()).isZero();
+    four.get(0).dispatched(true);
+    assertThat(four.get(0).dispatchedInPanicCount()).as("an ejected backend used in panic").isEqualTo(1);
+    assertThat(four.get(0).dispatchedWhileUnavailableCount()).isZero();
+    four.get(0).dispatched(false);
+    assertThat(four.get(0).dispatchedWhileUnavailableCount()).as("outside panic it breaks the health rules")
+        .isEqualTo(1);
+    clock.advance(TimeUnit.SECONDS.toNanos(10));
+    assertThat(panicking.panics(four)).as("the ejections ended").isFalse();
+  }
+
+  @Test
+  void aPanicThresholdOutsideZeroToOneIsRefusedWithTheRange() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.withPanicThreshold(1.5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..1");
+  }
 }

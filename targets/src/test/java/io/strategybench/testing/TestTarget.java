@@ -30,9 +30,13 @@ public final class TestTarget implements AutoCloseable {
     this.server = server;
   }
 
-  /** Passive health: 3 failures eject for a minute; no active probes (tests turn them on when they need them). */
+  /**
+   * Passive health: 3 failures eject for a minute; no active probes and no panic threshold, so the ejection rules
+   * are seen alone (tests turn the others on when they need them).
+   */
   public static HealthPolicy health() {
-    return new HealthPolicy(3, TimeUnit.SECONDS.toNanos(60), true, 0, TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2);
+    return new HealthPolicy(3, TimeUnit.SECONDS.toNanos(60), true, 0, TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2,
+        0);
   }
 
   public static TestTarget start(LoadBalancer strategy, List<BackendAddress> real, List<SimulatedBackendSpec> simulated,
