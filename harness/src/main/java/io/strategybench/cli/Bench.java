@@ -36,7 +36,8 @@ import picocli.CommandLine.ScopeType;
     footer = {
         "",
         "Plugins: every *.jar in the plugins/ folder of the StrategyBench home, plus each --plugin PATH.",
-        "Exit status: 0 ok, 1 failure, 2 bad usage (unknown name, invalid option), 3 a check failed."},
+        "Exit status: 0 ok, 1 failure, 2 bad usage (unknown name, invalid option), 3 a check failed, 4 inconclusive"
+            + " (bench run: no check failed, but the machine rather than the strategies limited some load steps)."},
     subcommands = {
         ListCommand.class,
         ServeCommand.class,
@@ -56,6 +57,7 @@ public final class Bench implements Runnable {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_CHECK_FAILED = 3;
+  public static final int EXIT_INCONCLUSIVE = 4;
 
   @Option(names = "--plugin", paramLabel = "PATH", scope = ScopeType.INHERIT,
       showDefaultValue = CommandLine.Help.Visibility.NEVER,

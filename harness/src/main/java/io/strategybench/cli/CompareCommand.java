@@ -14,13 +14,16 @@ import picocli.CommandLine.Spec;
 /** {@code bench compare BASELINE CURRENT}: what changed between two runs, and whether a gate failed. */
 @Command(name = "compare", header = "Compare two runs metric by metric; exit 3 when a gated metric regressed.",
     description = {"",
-        "For each strategy in both runs: every JMH score (beyond noise when the two 99.9% confidence intervals do"
-            + " not overlap), each load run's client p50 and p99, server p99, throughput and error rate (beyond"
-            + " noise past --latency-threshold; one run per side has no error bound), and the simulation's"
-            + " figures (deterministic: any change is beyond noise). Gated: JMH scores slower beyond noise by more"
-            + " than --micro-threshold, a client p99 grown past --latency-threshold, an error rate up by more than"
-            + " --error-threshold. Prints what moved; --all adds every gated metric; --markdown writes the same"
-            + " table for a CI comment.",
+        "For each strategy (and each scenario run of a family) in both runs: every JMH score (beyond noise when"
+            + " the two 99.9%% confidence intervals do not overlap), each load run's client p50 and p99, server p99,"
+            + " throughput and error rate (beyond noise when their two 95%% intervals do not overlap and the change"
+            + " passes --latency-threshold; runs of schema 1 have no intervals, and the threshold alone decides), and"
+            + " the simulation's figures (deterministic: any change is beyond noise). Gated: JMH scores slower"
+            + " beyond noise by more than --micro-threshold, a client p99 grown beyond noise past"
+            + " --latency-threshold, an error rate up beyond noise by more than --error-threshold; never a load step"
+            + " either run marked inconclusive (it measured the machine). The summary says how many of the current"
+            + " run's load figures fall within the baseline's intervals. Prints what moved; --all adds every gated"
+            + " metric; --markdown writes the same table for a CI comment.",
         ""},
     footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)

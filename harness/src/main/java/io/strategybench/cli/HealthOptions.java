@@ -30,7 +30,14 @@ final class HealthOptions {
       description = "Path of the probe request (GET; 2xx or 3xx is healthy).")
   String probePath;
 
+  @Option(names = "--panic-threshold", paramLabel = "SHARE", defaultValue = "0.5",
+      description = "When fewer than this share of the backends are available, set health aside and balance over all"
+          + " of them (Envoy's healthy_panic_threshold), so a slow patch does not become an outage; 0 never."
+          + " Default: ${DEFAULT-VALUE}")
+  double panicThreshold;
+
   HealthPolicy policy() {
-    return new HealthPolicy(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, 2, 2);
+    return new HealthPolicy(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, 2, 2,
+        panicThreshold);
   }
 }

@@ -29,7 +29,24 @@ import picocli.CommandLine.Spec;
             + " results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),"
             + " load/<family>/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the"
             + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
+        "",
+        "Load rates: a suite gives each family's load rate in requests per second (600) or as a share of this"
+            + " machine's capacity for it (40%%), which a short ramp measures before the family's load runs (the knee:"
+            + " where latency climbs, requests fail or the load generator falls behind); results.json records the knee"
+            + " and the rate used.",
+        "",
+        "Verdicts: every load step records, second by second, the machine's CPU use and steal, the load generator's"
+            + " lag, the target's event-loop delay, CPU run-queue wait and GC pauses. A step the machine rather than"
+            + " the strategy limited is marked inconclusive with the measured reason, and the checks resting on it are"
+            + " not judged. Load figures carry 95%% intervals (block bootstrap over the seconds of the client log).",
         ""},
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        "0:every check passed, every load step conclusive",
+        "1:a step failed (the run is partial) or the run could not go on",
+        "2:bad usage (unknown suite or strategy, invalid option or suite file)",
+        "3:a check failed",
+        "4:inconclusive: no check failed, but the machine limited some load steps (see results.json's inconclusive)"},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class RunCommand implements Callable<Integer> {
   @ParentCommand
@@ -60,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Arrivals in each load run: constant (the suite's rate throughout) or ramp (from a tenth of the"
           + " rate up to it over the measured phase). Open model either way.")
   String profile;
+
+  @Option(names = "--recalibrate",
+      description = "Measure each family's capacity again (a family whose load rate is a share of it), rather than"
+          + " reuse a calibration of this machine from the last 24 hours taken while it was as busy with other work.")
+  boolean recalibrate;
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Results folder (default: results/<yyyyMMdd-HHmmss>-<suite> in the StrategyBench home).")
@@ -97,14 +119,33 @@ final class RunCommand implements Callable<Integer> {
     System.err.println("running suite " + suite.name() + " into " + folder);
     Progress progress = new Progress(System.err, System.console() != null);
     SuiteRunner runner = new SuiteRunner(suite, registry, pluginArgs, folder,
-        new SuiteRunner.Options(strategies, lenses, duration, profile), progress);
+        new SuiteRunner.Options(strategies, lenses, duration, profile, recalibrate), progress);
     int status = runner.run();
     PrintWriter o = spec.commandLine().getOut();
     o.println();
-    o.println("status:  " + runner.results().status + (status == Bench.EXIT_CHECK_FAILED ? " (a check failed)" : ""));
+    o.println("status:  " + runner.results().status + switch (status) {
+      case Bench.EXIT_CHECK_FAILED -> " (a check failed)";
+      case Bench.EXIT_INCONCLUSIVE -> " (inconclusive: the machine limited " + runner.results().inconclusive.size()
+          + " load step(s); their checks were not judged)";
+      default -> "";
+    });
+    for (String step : runner.results().inconclusive) {
+      o.println("  inconclusive " + step);
+    }
+    o.println("checks:  " + checkCounts(runner.results()));
     o.println("results: " + folder.resolve(ResultsWriter.FILE));
     o.println("report:  " + folder.resolve(ReportWriter.FILE));
     o.flush();
     return status;
+  }
+
+  /** {@code 41 passed, 0 failed, 2 inconclusive}. */
+  static String checkCounts(io.strategybench.results.RunResults results) {
+    long[] counts = new long[3];
+    results.families.forEach(f -> {
+      java.util.stream.Stream.concat(f.checks.stream(), f.strategies.stream().flatMap(s -> s.checks.stream()))
+          .forEach(c -> counts[c.failed() ? 1 : c.inconclusive() ? 2 : 0]++);
+    });
+    return counts[0] + " passed, " + counts[1] + " failed, " + counts[2] + " inconclusive";
   }
 }

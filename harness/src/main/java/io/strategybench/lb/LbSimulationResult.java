@@ -20,8 +20,10 @@ import java.util.Map;
  * @param ejections passive-health ejections
  * @param stickiness share of session requests that went to their session's first backend
  * @param clientAffinity share of client requests that went to their client's first backend
+ * @param panicDispatches requests dispatched while too few backends were available and health was set aside
+ *     (the panic threshold)
  */
 public record LbSimulationResult(String strategy, long requests, long completed, long errors,
     Map<String, Object> latency, List<Map<String, Object>> backends, double shareImbalance,
     double peakInFlightImbalance, long requestsToFailedBackend, long retries, long ejections, double stickiness,
-    double clientAffinity) {}
+    double clientAffinity, long panicDispatches) {}

@@ -63,6 +63,7 @@ public final class LoadBalancerSimulator {
     final String client;
     final String session;
     Backend excluded;
+    boolean panic;
     long dispatchedAt;
 
     Request(long arrival, String client, String session) {
@@ -83,7 +84,7 @@ public final class LoadBalancerSimulator {
 
     @Override
     public boolean eligible(Backend backend) {
-      return backend != excluded && backend.isAvailable();
+      return backend != excluded && (panic || backend.isAvailable());
     }
   }
 
@@ -120,6 +121,7 @@ public final class LoadBalancerSimulator {
     long errors;
     long toFailed;
     long retries;
+    long panicDispatches;
 
     Run(StrategyDescriptor<LoadBalancer> strategy, Map<String, String> params, LbWorkload workload) {
       this.workload = workload;
@@ -188,12 +190,16 @@ public final class LoadBalancerSimulator {
     }
 
     private void dispatch(Request request) {
+      request.panic = workload.health().panics(backends);
       Backend picked = balancer.pick(request);
       if (!(picked instanceof SimBackend backend)) {
         errors++;
         return;
       }
-      backend.dispatched();
+      if (request.panic) {
+        panicDispatches++;
+      }
+      backend.dispatched(request.panic);
       sessionAffinity.record(request.session, backend);
       clientAffinity.record(request.client, backend);
       request.dispatchedAt = clock.nanoTime();
@@ -311,7 +317,8 @@ public final class LoadBalancerSimulator {
       return new LbSimulationResult(name, requests, completed, errors, ServerStats.latencyMap(latency), perBackend,
           totalDispatched == 0 ? 0 : round(maxDispatched / ((double) totalDispatched / n)),
           sumPeak == 0 ? 0 : round(maxPeak / (sumPeak / n)),
-          toFailed, retries, ejections, round(sessionAffinity.stickiness()), round(clientAffinity.stickiness()));
+          toFailed, retries, ejections, round(sessionAffinity.stickiness()), round(clientAffinity.stickiness()),
+          panicDispatches);
     }
 
     private static double round(double value) {

@@ -76,12 +76,12 @@ final class CacheSection {
         1, s -> s.load == null ? null : times(num(s.load, "cache.hitRatio"), 100)));
     columns.add(Column.number("origin req/s", "load: origin requests per second", "%.0f", -1,
         s -> s.load == null ? null : num(s.load, "cache.originRps")));
-    columns.add(Column.number("client p99 ms", "load: Gatling's 99th percentile (ms)", "%.0f", -1,
-        s -> s.load == null ? null : num(s.load, "client.p99Millis")));
+    columns.add(Column.load("client p99 ms", "load: the client's 99th percentile (ms), 95% interval in brackets",
+        "%.0f", -1, "client.p99Millis", "p99Millis", 1));
     columns.add(Column.number("server p99 ms", "load: target's 99th percentile (ms, HdrHistogram)", "%.2f", -1,
         s -> s.load == null ? null : ReportWriter.div(num(s.load, "server.p99Micros"), 1000)));
-    columns.add(Column.number("errors %", "load: share of requests Gatling counted as failed (%)", "%.2f", -1,
-        s -> s.load == null ? null : times(num(s.load, "client.errorRate"), 100)));
+    columns.add(Column.load("errors %", "load: share of requests the client counted as failed (%), 95% interval in"
+        + " brackets", "%.2f", -1, "client.errorRate", "errorRate", 100));
     columns.add(Column.html("checks", "checks passed and errors", ReportWriter::checks));
     return columns;
   }
@@ -292,7 +292,7 @@ final class CacheSection {
     report.chart(Charts.bars("cache-load-origin", "Origin requests per second under load", "requests per second",
         origin, false, 620, 90 + 40 * n));
     Map<String, Histogram> client = report.histograms(strategies,
-        s -> HistogramLogs.sum(report.file(s, "clientHlog"), t -> true));
+        s -> HistogramLogs.clientLatency(report.file(s, "clientHlog")));
     if (!client.isEmpty()) {
       report.chart(Charts.percentiles("cache-load-client-latency", "Client latency by percentile (Gatling, load lens)",
           client, "ms", 1e6, 620, 420, ReportWriter.spread(client)));
@@ -444,12 +444,13 @@ final class CacheSection {
     }
     StringBuilder html = report.html();
     html.append("<h3>Checks of the protections and write strategies</h3>\n<table class=\"summary\"><thead><tr>"
-        + "<th>check</th><th>value</th><th>expected</th><th>result</th></tr></thead><tbody>\n");
+        + "<th>check</th><th>value</th><th>expected</th><th title=\"what the condition allows beyond the ideal, and"
+        + " why\">margin</th><th>result</th></tr></thead><tbody>\n");
     for (Check c : family.checks) {
       html.append("<tr><th style=\"white-space:normal\">").append(esc(c.name())).append("</th><td>")
-          .append(esc(String.valueOf(c.value()))).append("</td><td>").append(esc(c.expected())).append("</td><td>")
-          .append(c.passed() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
-          .append("</td></tr>\n");
+          .append(esc(String.valueOf(c.value()))).append("</td><td>").append(esc(c.expected()))
+          .append("</td><td class=\"margin\">").append(esc(c.margin())).append("</td><td>")
+          .append(ReportWriter.verdict(c)).append("</td></tr>\n");
     }
     html.append("</tbody></table>\n");
   }

@@ -88,12 +88,12 @@ final class HashingSection {
         + " per change", this::recovery));
     columns.add(Column.number("origin req/s", "load: requests that missed and went to the origin, per second", "%.0f",
         -1, s -> s.load == null ? null : num(s.load, "cache.originRps")));
-    columns.add(Column.number("client p99 ms", "load: Gatling's 99th percentile (ms)", "%.0f", -1,
-        s -> s.load == null ? null : num(s.load, "client.p99Millis")));
+    columns.add(Column.load("client p99 ms", "load: the client's 99th percentile (ms), 95% interval in brackets",
+        "%.0f", -1, "client.p99Millis", "p99Millis", 1));
     columns.add(Column.number("server p99 ms", "load: target's 99th percentile (ms, HdrHistogram)", "%.2f", -1,
         s -> s.load == null ? null : div(num(s.load, "server.p99Micros"), 1000)));
-    columns.add(Column.number("errors %", "load: share of requests Gatling counted as failed (%)", "%.2f", -1,
-        s -> s.load == null ? null : times(num(s.load, "client.errorRate"), 100)));
+    columns.add(Column.load("errors %", "load: share of requests the client counted as failed (%), 95% interval in"
+        + " brackets", "%.2f", -1, "client.errorRate", "errorRate", 100));
     columns.add(Column.html("checks", "checks passed and errors", ReportWriter::checks));
     return columns;
   }
@@ -240,7 +240,7 @@ final class HashingSection {
           "share of requests (%)", shares, true, 620, 80 + 34 * strategies.size()));
     }
     Map<String, Histogram> client = report.histograms(strategies,
-        s -> HistogramLogs.sum(report.file(s, "clientHlog"), t -> true));
+        s -> HistogramLogs.clientLatency(report.file(s, "clientHlog")));
     Map<String, Histogram> server = report.histograms(strategies,
         s -> HistogramLogs.measuredServerLatency(report.file(s, "serverHlog")));
     if (!client.isEmpty()) {

@@ -36,8 +36,21 @@ public final class HistogramLogs {
     return total;
   }
 
-  /** The measured part of a target server's log: every interval after the first {@code /_/reset}. */
+  /**
+   * The measured requests of a target server's log: its intervals tagged {@code measured}; a log without them
+   * (unlabelled traffic) gives every interval after the first {@code /_/reset}.
+   */
   public static Histogram measuredServerLatency(Path file) {
-    return sum(file, tag -> !tag.equals("epoch-0"));
+    Histogram measured = sum(file, tag -> tag.equals("measured"));
+    return measured.getTotalCount() > 0 ? measured
+        : sum(file, tag -> tag.startsWith("epoch-") && !tag.equals("epoch-0"));
+  }
+
+  /**
+   * The response times of a client latency log: its untagged intervals (not {@code ko}, {@code lag}, ...), or
+   * in a merged log those tagged with their generator alone ({@code gen-2}).
+   */
+  public static Histogram clientLatency(Path file) {
+    return sum(file, tag -> tag.isEmpty() || tag.matches("gen-\\d+"));
   }
 }

@@ -38,7 +38,7 @@ final class LbSection {
         + " decoded request to its last response byte. Stickiness: share of a session's requests served by its"
         + " first backend. Imbalance: largest per-backend value over the mean.</p>\n");
 
-    Map<String, Histogram> client = report.histograms(strategies, s -> HistogramLogs.sum(report.file(s, "clientHlog"), t -> true));
+    Map<String, Histogram> client = report.histograms(strategies, s -> HistogramLogs.clientLatency(report.file(s, "clientHlog")));
     Map<String, Histogram> server = report.histograms(strategies, s -> HistogramLogs.measuredServerLatency(report.file(s, "serverHlog")));
     if (!client.isEmpty() || !server.isEmpty()) {
       html.append("<h3>Load: latency by percentile</h3>\n");
@@ -112,20 +112,20 @@ final class LbSection {
         s -> s.simulate == null ? null : num(s.simulate, "shareImbalance")));
     columns.add(Column.number("sim to failed", "simulate: requests sent to a refusing or failing backend", "%.0f", -1,
         s -> s.simulate == null ? null : num(s.simulate, "requestsToFailedBackend")));
-    columns.add(Column.number("client p50 ms", "load: Gatling's 50th percentile (ms)", "%.0f", -1,
-        s -> s.load == null ? null : num(s.load, "client.p50Millis")));
-    columns.add(Column.number("client p99 ms", "load: Gatling's 99th percentile (ms)", "%.0f", -1,
-        s -> s.load == null ? null : num(s.load, "client.p99Millis")));
+    columns.add(Column.load("client p50 ms", "load: the client's 50th percentile (ms), 95% interval in brackets",
+        "%.0f", -1, "client.p50Millis", "p50Millis", 1));
+    columns.add(Column.load("client p99 ms", "load: the client's 99th percentile (ms), 95% interval in brackets",
+        "%.0f", -1, "client.p99Millis", "p99Millis", 1));
     columns.add(Column.number("client p99.9 ms", "load: Gatling's 99.9th percentile (ms)", "%.0f", -1,
         s -> s.load == null ? null : num(s.load, "client.p999Millis")));
     columns.add(Column.number("server p99 ms", "load: target's 99th percentile (ms, HdrHistogram)", "%.2f", -1,
         s -> s.load == null ? null : div(num(s.load, "server.p99Micros"), 1000)));
-    columns.add(Column.number("req/s", "load: responses per second in the measured phase", "%.0f", 1,
-        s -> s.load == null ? null : num(s.load, "throughputRps")));
+    columns.add(Column.load("req/s", "load: successful responses per second of the measured phase, 95% interval in"
+        + " brackets", "%.0f", 1, "throughputRps", "throughputRps", 1));
     columns.add(Column.number("Mbit/s", "load: response body megabits per second", "%.2f", 1,
         s -> s.load == null ? null : num(s.load, "throughputMbps")));
-    columns.add(Column.number("errors %", "load: share of requests Gatling counted as failed (%)", "%.2f", -1,
-        s -> s.load == null ? null : times(num(s.load, "client.errorRate"), 100)));
+    columns.add(Column.load("errors %", "load: share of requests the client counted as failed (%), 95% interval in"
+        + " brackets", "%.2f", -1, "client.errorRate", "errorRate", 100));
     columns.add(Column.number("sticky", "load: share of a session's requests on its first backend", "%.3f", 1,
         s -> s.load == null ? null : num(s.load, "stickiness")));
     columns.add(Column.html("checks", "checks passed and errors", ReportWriter::checks));

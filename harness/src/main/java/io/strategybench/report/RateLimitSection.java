@@ -75,8 +75,8 @@ final class RateLimitSection {
     columns.add(Column.number("decision p99 µs", "load: time the rate-limit stage took to decide, 99th percentile"
         + " (server HdrHistogram, µs)", "%.1f", -1,
         s -> s.load == null ? null : num(s.load, "ratelimit.decisionLatency.p99Micros")));
-    columns.add(Column.number("client p99 ms", "load: Gatling's 99th percentile (ms)", "%.0f", -1,
-        s -> s.load == null ? null : num(s.load, "client.p99Millis")));
+    columns.add(Column.load("client p99 ms", "load: the client's 99th percentile (ms), 95% interval in brackets",
+        "%.0f", -1, "client.p99Millis", "p99Millis", 1));
     columns.add(Column.number("×limit on 3", "load: busiest abusive key's global admitted rate over the limit, three"
         + " instances", "%.2f", 0, s -> s.load == null ? null : num(s.load, "distributed.overLimit")));
     columns.add(Column.html("checks", "checks passed and errors", ReportWriter::checks));

@@ -56,6 +56,7 @@ public final class ReportWriter {
       html.append("<p class=\"warn\">This run is ").append(esc(results.status))
           .append(": what finished is shown; missing cells were not measured.</p>\n");
     }
+    trust();
     for (FamilyResults family : results.families) {
       switch (family.family) {
         case "lb" -> new LbSection(this, family).render();
@@ -71,6 +72,53 @@ public final class ReportWriter {
     Path file = folder.resolve(FILE);
     Files.writeString(file, html, StandardCharsets.UTF_8);
     return file;
+  }
+
+  /**
+   * What the figures can be trusted for: the run's verdict, the load steps the machine limited and why, how each
+   * family's load rate was chosen, and how to read the intervals.
+   */
+  private void trust() {
+    html.append("<h2>What to trust</h2>\n");
+    if (results.verdict != null) {
+      html.append("<p>Verdict: <b class=\"verdict-").append(esc(results.verdict)).append("\">")
+          .append(esc(results.verdict)).append("</b>").append(switch (results.verdict) {
+            case "passed" -> " &mdash; every check passed, every load step measured the strategies.";
+            case "failed" -> " &mdash; a check failed (below, in its family's checks).";
+            default -> " &mdash; no check failed, but the machine rather than the strategies limited some load"
+                + " steps; their figures describe the machine, and the checks on them were not judged.";
+          }).append("</p>\n");
+    }
+    if (!results.inconclusive.isEmpty()) {
+      html.append("<div class=\"warn\"><b>Inconclusive load steps</b><ul>");
+      results.inconclusive.forEach(i -> html.append("<li>").append(esc(i)).append("</li>"));
+      html.append("</ul></div>\n");
+    }
+    List<String> rates = new ArrayList<>();
+    for (FamilyResults f : results.families) {
+      if (f.calibration != null) {
+        rates.add(String.format(Locale.ROOT, "<li><b>%s</b>: load at %s of this machine's capacity = <b>%s req/s</b>;"
+            + " capacity about %s req/s (%s, %s%s).</li>", esc(f.family), esc(String.valueOf(f.calibration.get(
+                "rateAsStated"))), fmt(f.calibration.get("rateRps")), fmt(f.calibration.get("kneeRps")),
+            esc(String.valueOf(f.calibration.get("limitedBy"))), esc(String.valueOf(f.calibration.get("method"))),
+            f.calibration.containsKey("reused") ? "; " + esc(String.valueOf(f.calibration.get("reused"))) : ""));
+      }
+    }
+    if (!rates.isEmpty()) {
+      html.append("<p>Load rates stated as a share of capacity, measured by a ramp before the family's load runs:</p>"
+          + "<ul>").append(String.join("", rates)).append("</ul>\n");
+    }
+    html.append("<p class=\"note\">Client and server figures describe the same requests: those of the measured phase,"
+        + " which starts after the warm-up's last answer (warm-up, side traffic such as writes beside measured reads,"
+        + " and health probes are counted apart). Load figures show a 95% interval in brackets (block bootstrap over"
+        + " the seconds of the run); where a strategy's interval overlaps the best one's, it is marked &asymp;: the two"
+        + " are indistinguishable in this run. A 99th percentile marked &dagger; rests on fewer than 100 samples beyond"
+        + " it. A step marked <span class=\"tag machine\">machine</span> was limited by the machine, not the"
+        + " strategy.</p>\n");
+  }
+
+  private static String fmt(Object value) {
+    return value instanceof Number n ? String.format(Locale.ROOT, "%,.0f", n.doubleValue()) : esc(String.valueOf(value));
   }
 
   private void environment() {
@@ -99,20 +147,27 @@ public final class ReportWriter {
   }
 
   /**
-   * A table with one row per strategy; columns whose {@code lowerIsBetter} is set mark their best value.
+   * A table with one row per strategy; columns whose {@code lowerIsBetter} is set mark their best value, and, where
+   * the column has intervals, every value whose interval overlaps the best one's (indistinguishable from it).
    */
   void table(List<StrategyResults> strategies, List<Column> columns) {
     Map<Column, Double> best = new LinkedHashMap<>();
+    Map<Column, double[]> bestInterval = new LinkedHashMap<>();
     for (Column c : columns) {
       if (c.better != 0) {
         Double b = null;
+        StrategyResults holder = null;
         for (StrategyResults s : strategies) {
           Double v = c.value.apply(s);
           if (v != null && !v.isNaN() && (b == null || (c.better < 0 ? v < b : v > b))) {
             b = v;
+            holder = s;
           }
         }
         best.put(c, b);
+        if (holder != null && c.interval != null) {
+          bestInterval.put(c, c.interval.apply(holder));
+        }
       }
     }
     html.append("<table class=\"summary\"><thead><tr><th>strategy</th>");
@@ -121,35 +176,57 @@ public final class ReportWriter {
     }
     html.append("</tr></thead><tbody>\n");
     for (StrategyResults s : strategies) {
+      boolean machine = s.load != null && s.load.get("diagnosis") instanceof Map<?, ?> d
+          && "inconclusive".equals(d.get("verdict"));
       html.append("<tr><th>").append(esc(s.strategy)).append(s.plugin ? " <span class=\"tag\">plugin</span>" : "")
-          .append("</th>");
+          .append(machine ? " <span class=\"tag machine\" title=\"the machine limited its load step: "
+              + esc(String.join("; ", reasons(s.load))) + "\">machine</span>" : "").append("</th>");
       for (Column c : columns) {
         if (c.text != null) {
           html.append("<td>").append(c.text.apply(s)).append("</td>");
           continue;
         }
         Double v = c.value.apply(s);
+        double[] interval = c.interval == null ? null : c.interval.apply(s);
+        double[] top = bestInterval.get(c);
         boolean isBest = v != null && best.get(c) != null && v.equals(best.get(c));
-        html.append("<td").append(isBest ? " class=\"best\"" : "").append(">")
-            .append(v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, c.format, v)).append("</td>");
+        boolean tie = !isBest && interval != null && top != null && interval[0] <= top[1] && top[0] <= interval[1];
+        html.append("<td").append(isBest ? " class=\"best\"" : tie ? " class=\"tie\" title=\"indistinguishable from"
+            + " the best: the intervals overlap\"" : "").append(">")
+            .append(tie ? "&asymp; " : "")
+            .append(v == null || v.isNaN() ? "–" : String.format(Locale.ROOT, c.format, v));
+        if (interval != null && v != null) {
+          html.append(" <span class=\"ci\">[").append(String.format(Locale.ROOT, c.format, interval[0])).append("–")
+              .append(String.format(Locale.ROOT, c.format, interval[1])).append("]</span>");
+        }
+        if (c.flag != null && v != null && c.flag.apply(s)) {
+          html.append("<span title=\"rests on fewer than 100 samples beyond it\">&dagger;</span>");
+        }
+        html.append("</td>");
       }
       html.append("</tr>\n");
     }
     html.append("</tbody></table>\n");
   }
 
+  @SuppressWarnings("unchecked")
+  private static List<String> reasons(Map<String, Object> load) {
+    return load.get("diagnosis") instanceof Map<?, ?> d && d.get("reasons") instanceof List<?> l
+        ? (List<String>) l : List.of();
+  }
+
   /** The family's checks, errors and raw files. */
   void checksAndFiles(FamilyResults family) {
     List<StrategyResults> strategies = family.strategies;
     html.append("<h3>Checks</h3>\n<table class=\"summary\"><thead><tr><th>strategy</th><th>lens</th><th>check</th>"
-        + "<th>value</th><th>expected</th><th>result</th></tr></thead><tbody>\n");
+        + "<th>value</th><th>expected</th><th title=\"what the condition allows beyond the ideal, and why\">margin"
+        + "</th><th>result</th></tr></thead><tbody>\n");
     for (StrategyResults s : strategies) {
       for (Check c : s.checks) {
         html.append("<tr><th>").append(esc(s.strategy)).append("</th><td>").append(esc(c.lens())).append("</td><td>")
             .append(esc(c.name())).append("</td><td>").append(esc(String.valueOf(c.value()))).append("</td><td>")
-            .append(esc(c.expected())).append("</td><td>")
-            .append(c.passed() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>")
-            .append("</td></tr>\n");
+            .append(esc(c.expected())).append("</td><td class=\"margin\">").append(esc(c.margin()))
+            .append("</td><td>").append(verdict(c)).append("</td></tr>\n");
       }
     }
     html.append("</tbody></table>\n");
@@ -172,6 +249,14 @@ public final class ReportWriter {
       }
     }
     html.append("</ul>\n");
+  }
+
+  /** A check's result: pass, FAIL, or not judged with the reason. */
+  static String verdict(Check c) {
+    if (c.inconclusive()) {
+      return "<span class=\"skip\" title=\"" + esc(c.reason()) + "\">not judged</span>";
+    }
+    return c.passed() ? "<span class=\"pass\">pass</span>" : "<span class=\"fail\">FAIL</span>";
   }
 
   /** A load run's raw file, or null. */
@@ -203,16 +288,39 @@ public final class ReportWriter {
    * @param better -1 when lower is better, +1 when higher is, 0 when neither
    * @param value the value, or null when not measured
    * @param text HTML instead of a number, or null
+   * @param interval the value's 95% interval {low, high}, or null
+   * @param flag whether to mark the value as resting on too few samples, or null
    */
   record Column(String title, String help, String format, int better, Function<StrategyResults, Double> value,
-      Function<StrategyResults, String> text) {
+      Function<StrategyResults, String> text, Function<StrategyResults, double[]> interval,
+      Function<StrategyResults, Boolean> flag) {
     static Column number(String title, String help, String format, int better, Function<StrategyResults, Double> value) {
-      return new Column(title, help, format, better, value, null);
+      return new Column(title, help, format, better, value, null, null, null);
     }
 
     static Column html(String title, String help, Function<StrategyResults, String> text) {
-      return new Column(title, help, null, 0, null, text);
+      return new Column(title, help, null, 0, null, text, null, null);
     }
+
+    /**
+     * A load figure at {@code path} of a strategy's load results, shown with its interval ({@code intervals.KEY},
+     * scaled by {@code scale}); a 99th percentile is flagged when it rests on too few samples.
+     */
+    static Column load(String title, String help, String format, int better, String path, String key, double scale) {
+      Function<StrategyResults, Double> value = s -> s.load == null ? null : times(num(s.load, path), scale);
+      Function<StrategyResults, double[]> interval = s -> {
+        Double low = s.load == null ? null : num(s.load, "intervals." + key + ".low");
+        Double high = s.load == null ? null : num(s.load, "intervals." + key + ".high");
+        return low == null || high == null ? null : new double[] {low * scale, high * scale};
+      };
+      Function<StrategyResults, Boolean> flag = key.toLowerCase(Locale.ROOT).contains("p99")
+          ? s -> s.load != null && Boolean.FALSE.equals(nested(s.load, "tail", "p99Reliable")) : null;
+      return new Column(title, help, format, better, value, null, interval, flag);
+    }
+  }
+
+  private static Object nested(Map<String, Object> map, String outer, String inner) {
+    return map.get(outer) instanceof Map<?, ?> m ? m.get(inner) : null;
   }
 
   /** The maps in a JSON list (results.json's arrays of records); empty when it is not a list. */
@@ -277,11 +385,15 @@ public final class ReportWriter {
     if (s.checks.isEmpty() && s.errors.isEmpty()) {
       return "–";
     }
-    long failed = s.checks.stream().filter(c -> !c.passed()).count();
+    long failed = s.checks.stream().filter(Check::failed).count();
+    long skipped = s.checks.stream().filter(Check::inconclusive).count();
     StringBuilder out = new StringBuilder();
     if (!s.checks.isEmpty()) {
-      out.append(failed == 0 ? "<span class=\"pass\">" + s.checks.size() + " passed</span>"
+      out.append(failed == 0 ? "<span class=\"pass\">" + (s.checks.size() - skipped) + " passed</span>"
           : "<span class=\"fail\">" + failed + " of " + s.checks.size() + " failed</span>");
+      if (skipped > 0) {
+        out.append(" · <span class=\"skip\">").append(skipped).append(" not judged</span>");
+      }
     }
     if (!s.errors.isEmpty()) {
       out.append(out.length() > 0 ? " · " : "").append("<span class=\"fail\">")
@@ -322,7 +434,10 @@ public final class ReportWriter {
       thead th{background:#f4f6f8;text-align:center;font-weight:600;cursor:help;white-space:normal;min-width:3.2rem}
       table.summary{font-size:.8rem}
       tbody th{text-align:left;font-weight:600} td.best{background:#e6f4ea;font-weight:700}
-      .pass{color:#2ca02c;font-weight:600} .fail{color:#d62728;font-weight:600}
+      .pass{color:#2ca02c;font-weight:600} .fail{color:#d62728;font-weight:600} .skip{color:#8c6d00;font-weight:600}
+      td.tie{background:#f1f8f3} .ci{color:#777;font-size:.72rem} td.margin{white-space:normal;max-width:18rem;
+      text-align:left;color:#555} .tag.machine{background:#bcbd22} .verdict-passed{color:#2ca02c}
+      .verdict-failed{color:#d62728} .verdict-inconclusive{color:#8c6d00}
       .status-complete{color:#2ca02c} .status-partial,.status-interrupted,.status-running{color:#d62728}
       .tag{font-size:.7rem;background:#9467bd;color:#fff;border-radius:3px;padding:0 .3rem;font-weight:400}
       figure.chart{display:inline-block;margin:.5rem .5rem 1rem 0;vertical-align:top}

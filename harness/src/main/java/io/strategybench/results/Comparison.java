@@ -13,12 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Two runs side by side, metric by metric, for each strategy both measured: the change, whether it is beyond
- * noise, and whether a gated metric regressed past its threshold.
+ * Two runs side by side, metric by metric, for each strategy (and each of a family's scenario runs) both measured:
+ * the change, whether it is beyond noise, and whether a gated metric regressed past its threshold.
  *
  * <p>Noise: a JMH score is beyond noise when the two scores' 99.9% confidence intervals (JMH's error bounds) do
- * not overlap; a load figure when it moved by more than the load threshold (a load run has no error bound, one
- * run per side); a simulation figure when it changed at all (the simulation is deterministic for its seed).
+ * not overlap; a load figure when its two 95% intervals (schema 2: block bootstrap over the seconds of each run) do
+ * not overlap, and it moved by more than the load threshold; without intervals (schema 1) when it moved by more
+ * than the threshold; a simulation figure when it changed at all (the simulation is deterministic for its seed).
+ * A load figure of a step either run marked inconclusive is shown, never gated: it measured the machine.
  * Gated (a regression exits 3): every JMH score (slower beyond noise and by more than the micro threshold), the
  * client's p99 and the error rate of each load run.
  */
@@ -58,6 +60,9 @@ public final class Comparison {
   }
 
   private final List<Row> rows = new ArrayList<>();
+  /** Load figures of the current run with an interval in the baseline, and how many fell inside it. */
+  private int withinCompared;
+  private int within;
   private final String baselineName;
   private final String currentName;
 
@@ -101,6 +106,16 @@ public final class Comparison {
           c.strategy(cf.path("family").asText(), cs.path("strategy").asText(), bs, cs, thresholds);
         }
       }
+      // a family's scenario runs (the cache's write strategies and protections), each a load step
+      cf.path("scenarios").fields().forEachRemaining(scenario -> {
+        for (JsonNode cv : scenario.getValue()) {
+          JsonNode bv = find(bf.path("scenarios").path(scenario.getKey()), "variant", cv.path("variant").asText());
+          if (bv != null && bv.path("load").isObject() && cv.path("load").isObject()) {
+            c.load(cf.path("family").asText(), scenario.getKey() + " " + cv.path("variant").asText(),
+                bv.path("load"), cv.path("load"), thresholds);
+          }
+        }
+      });
     }
     return c;
   }
@@ -145,26 +160,8 @@ public final class Comparison {
       String verdict = !beyond ? "same" : cv > bv ? (cv - bv > t.micro() * bv ? "regressed" : "slower") : "improved";
       rows.add(new Row(family, strategy, "micro", metric.toString(), bv, cv, be, ce, true, beyond, verdict, true));
     }
-    JsonNode bl = b.path("load");
-    JsonNode cl = c.path("load");
-    if (bl.isObject() && cl.isObject()) {
-      load(family, strategy, "client p99 ms", bl.path("client").path("p99Millis"), cl.path("client").path("p99Millis"),
-          true, t.latency(), true);
-      load(family, strategy, "client p50 ms", bl.path("client").path("p50Millis"), cl.path("client").path("p50Millis"),
-          true, t.latency(), false);
-      load(family, strategy, "server p99 µs", bl.path("server").path("p99Micros"), cl.path("server").path("p99Micros"),
-          true, t.latency(), false);
-      load(family, strategy, "throughput req/s", bl.path("throughputRps"), cl.path("throughputRps"), false,
-          t.latency(), false);
-      JsonNode be = bl.path("client").path("errorRate");
-      JsonNode ce = cl.path("client").path("errorRate");
-      if (be.isNumber() && ce.isNumber()) {
-        double bv = be.asDouble();
-        double cv = ce.asDouble();
-        boolean beyond = Math.abs(cv - bv) > t.errorRate();
-        rows.add(new Row(family, strategy, "load", "client error rate", bv, cv, 0, 0, true, beyond,
-            !beyond ? "same" : cv > bv ? "regressed" : "improved", true));
-      }
+    if (b.path("load").isObject() && c.path("load").isObject()) {
+      load(family, strategy, b.path("load"), c.path("load"), t);
     }
     JsonNode bsim = b.path("simulate");
     JsonNode csim = c.path("simulate");
@@ -184,18 +181,87 @@ public final class Comparison {
     }
   }
 
-  private void load(String family, String strategy, String metric, JsonNode b, JsonNode c, boolean lowerIsBetter,
-      double threshold, boolean gated) {
+  /** A load step's figures in both runs. */
+  private void load(String family, String strategy, JsonNode bl, JsonNode cl, Thresholds t) {
+    boolean machine = inconclusive(bl) || inconclusive(cl);
+    load(family, strategy, "client p99 ms", bl, cl, "client", "p99Millis", "p99Millis", true, t.latency(), !machine,
+        machine);
+    load(family, strategy, "client p50 ms", bl, cl, "client", "p50Millis", "p50Millis", true, t.latency(), false,
+        machine);
+    load(family, strategy, "server p99 µs", bl, cl, "server", "p99Micros", "serverP99Micros", true, t.latency(), false,
+        machine);
+    load(family, strategy, "throughput req/s", bl, cl, null, "throughputRps", "throughputRps", false, t.latency(),
+        false, machine);
+    JsonNode be = bl.path("client").path("errorRate");
+    JsonNode ce = cl.path("client").path("errorRate");
+    if (be.isNumber() && ce.isNumber()) {
+      double bv = be.asDouble();
+      double cv = ce.asDouble();
+      JsonNode bi = bl.path("intervals").path("errorRate");
+      JsonNode ci = cl.path("intervals").path("errorRate");
+      boolean beyond = Math.abs(cv - bv) > t.errorRate() && !overlap(bi, ci);
+      tally(bi, cv);
+      rows.add(new Row(family, strategy, "load", "client error rate" + (machine ? " (inconclusive)" : ""), bv, cv, 0, 0,
+          true, beyond, !beyond ? "same" : cv > bv ? "regressed" : "improved", !machine));
+    }
+  }
+
+  private void load(String family, String strategy, String metric, JsonNode bl, JsonNode cl, String part,
+      String field, String interval, boolean lowerIsBetter, double threshold, boolean gated, boolean machine) {
+    JsonNode b = part == null ? bl.path(field) : bl.path(part).path(field);
+    JsonNode c = part == null ? cl.path(field) : cl.path(part).path(field);
     if (!b.isNumber() || !c.isNumber()) {
       return;
     }
     double bv = b.asDouble();
     double cv = c.asDouble();
+    JsonNode bi = bl.path("intervals").path(interval);
+    JsonNode ci = cl.path("intervals").path(interval);
+    tally(bi, cv);
     double change = bv == 0 ? (cv == 0 ? 0 : 1) : (cv - bv) / Math.abs(bv);
-    boolean beyond = Math.abs(change) > threshold;
+    // beyond noise: past the threshold and, where both runs have intervals, with intervals apart
+    boolean beyond = Math.abs(change) > threshold && !overlap(bi, ci);
     boolean worse = lowerIsBetter ? change > 0 : change < 0;
-    rows.add(new Row(family, strategy, "load", metric, bv, cv, 0, 0, lowerIsBetter, beyond,
-        !beyond ? "same" : worse ? "regressed" : "improved", gated));
+    rows.add(new Row(family, strategy, "load", metric + (machine ? " (inconclusive)" : ""), bv, cv,
+        halfWidth(bi), halfWidth(ci), lowerIsBetter, beyond, !beyond ? "same" : worse ? "regressed" : "improved",
+        gated));
+  }
+
+  private static boolean inconclusive(JsonNode load) {
+    return "inconclusive".equals(load.path("diagnosis").path("verdict").asText());
+  }
+
+  /** Whether two intervals share a value; false when either is missing (no interval: the threshold alone decides). */
+  private static boolean overlap(JsonNode a, JsonNode b) {
+    if (!a.path("low").isNumber() || !b.path("low").isNumber()) {
+      return false;
+    }
+    return a.path("low").asDouble() <= b.path("high").asDouble() && b.path("low").asDouble() <= a.path("high").asDouble();
+  }
+
+  private static double halfWidth(JsonNode interval) {
+    return interval.path("low").isNumber() ? (interval.path("high").asDouble() - interval.path("low").asDouble()) / 2
+        : 0;
+  }
+
+  /** Counts whether the current run's {@code value} fell within the baseline's {@code interval}. */
+  private void tally(JsonNode interval, double value) {
+    if (interval.path("low").isNumber() && interval.path("high").isNumber()) {
+      withinCompared++;
+      if (value >= interval.path("low").asDouble() && value <= interval.path("high").asDouble()) {
+        within++;
+      }
+    }
+  }
+
+  /** Load figures of the current run that have a 95% interval in the baseline. */
+  public int figuresWithIntervals() {
+    return withinCompared;
+  }
+
+  /** Of those, how many fell within the baseline's interval. */
+  public int figuresWithinIntervals() {
+    return within;
   }
 
   /** Numeric leaves of a simulation's results, two levels deep (deeper ones are its per-point detail). */
@@ -280,7 +346,10 @@ public final class Comparison {
     long compared = rows.size();
     long beyond = rows.stream().filter(Row::beyondNoise).count();
     long failed = rows.stream().filter(Row::failsGate).count();
-    return String.format(Locale.ROOT, "%n%d metrics compared, %d beyond noise, %d gated regressions%s%n", compared,
-        beyond, failed, failed > 0 ? " (exit 3)" : "");
+    String intervals = withinCompared == 0 ? ""
+        : String.format(Locale.ROOT, "; %d of %d load figures (%.0f%%) within the baseline's 95%% intervals", within,
+            withinCompared, 100.0 * within / withinCompared);
+    return String.format(Locale.ROOT, "%n%d metrics compared, %d beyond noise, %d gated regressions%s%s%n", compared,
+        beyond, failed, failed > 0 ? " (exit 3)" : "", intervals);
   }
 }

@@ -131,10 +131,11 @@ public final class Merge {
 
   /**
    * Writes every interval of every log into {@code target}, in time order, each tagged with its generator
-   * ({@code gen-1}, ...), and returns their sum.
+   * ({@code gen-1}, ...; {@code ko-gen-1} for a generator's {@code ko} interval), and returns the sum of their
+   * response times (the untagged intervals).
    */
   static Histogram mergeLogs(List<Path> logs, Path target) throws IOException {
-    record Interval(double start, int generator, Histogram histogram) {}
+    record Interval(double start, int generator, String kind, Histogram histogram) {}
     List<Interval> intervals = new ArrayList<>();
     Histogram sum = new Histogram(3);
     for (int i = 0; i < logs.size(); i++) {
@@ -146,8 +147,11 @@ public final class Merge {
         EncodableHistogram h;
         while ((h = reader.nextIntervalHistogram()) != null) {
           if (h instanceof Histogram histogram) {
-            sum.add(histogram);
-            intervals.add(new Interval(histogram.getStartTimeStamp() / 1000.0, i + 1, histogram));
+            String kind = histogram.getTag() == null ? "" : histogram.getTag();
+            if (kind.isEmpty()) {
+              sum.add(histogram);
+            }
+            intervals.add(new Interval(histogram.getStartTimeStamp() / 1000.0, i + 1, kind, histogram));
           }
         }
       } catch (FileNotFoundException e) {
@@ -163,7 +167,8 @@ public final class Merge {
       writer.outputLogFormatVersion();
       writer.outputLegend();
       for (Interval interval : intervals) {
-        interval.histogram().setTag("gen-" + interval.generator());
+        interval.histogram().setTag((interval.kind().isEmpty() ? "" : interval.kind() + "-") + "gen-"
+            + interval.generator());
         writer.outputIntervalHistogram(interval.histogram());
       }
     }

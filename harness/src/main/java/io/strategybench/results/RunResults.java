@@ -15,7 +15,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunResults {
   public static final String SCHEMA = "strategybench/results";
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   /** Run states. */
   public static final String RUNNING = "running";
@@ -29,6 +29,14 @@ public final class RunResults {
   public String description;
   /** {@code running}, {@code complete}, {@code partial} (a step failed) or {@code interrupted}. */
   public String status = RUNNING;
+  /**
+   * The verdict of the whole run once it ended: {@code passed} (every check judged passed), {@code failed} (a
+   * check failed), {@code inconclusive} (none failed, but load steps were limited by the machine and the checks
+   * on them were not judged); null while running.
+   */
+  public String verdict;
+  /** Load steps the machine limited, each with its reason ({@code load/lb/random: the host stole 14% ...}). */
+  public List<String> inconclusive = new ArrayList<>();
   public String startedAt;
   public String finishedAt;
   public double elapsedSeconds;
@@ -54,6 +62,11 @@ public final class RunResults {
     public Map<String, Object> scenarios;
     /** Checks of the family as a whole (a protection measured against its absence). */
     public List<Check> checks = new ArrayList<>();
+    /**
+     * How this machine's capacity for the family's load was measured, and the rate used, when the suite gave its
+     * load rate as a share of capacity; null otherwise.
+     */
+    public Map<String, Object> calibration;
     /** What failed for the family as a whole (a reference benchmark), per lens. */
     public List<String> errors = new ArrayList<>();
 
@@ -86,15 +99,62 @@ public final class RunResults {
   }
 
   /**
-   * A check with its measured value.
+   * A check with its measured value and its verdict.
    *
    * @param name what must hold
    * @param lens where it was measured
-   * @param passed whether it held
+   * @param passed whether it held ({@code verdict} is {@code passed}); false when it failed or was not judged
    * @param value the measured value
    * @param expected the condition, in words ({@code == 0})
+   * @param verdict {@code passed}, {@code failed}, or {@code inconclusive}: not judged, because a load step it rests
+   *     on was limited by the machine rather than the strategy
+   * @param margin what the condition allows beyond the ideal, and why (one window's burst; none: an invariant)
+   * @param steps the load steps (folders under {@code load/}) whose figures it reads; a check that rests on none is
+   *     an invariant, judged whatever the machine did
+   * @param reason why it was not judged, when it was not
    */
-  public record Check(String name, String lens, boolean passed, Object value, String expected) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Check(String name, String lens, boolean passed, Object value, String expected, String verdict,
+      String margin, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> steps, String reason) {
+    public static final String PASSED = "passed";
+    public static final String FAILED = "failed";
+    public static final String INCONCLUSIVE = "inconclusive";
+
+    public Check {
+      steps = steps == null ? List.of() : List.copyOf(steps);
+      if (verdict == null) {
+        verdict = passed ? PASSED : FAILED;
+      }
+    }
+
+    /** A check judged on what it measured, resting on no load step (an invariant, or a simulation's figure). */
+    public Check(String name, String lens, boolean passed, Object value, String expected) {
+      this(name, lens, passed, value, expected, null, null, List.of(), null);
+    }
+
+    /** The same check, saying what margin its condition allows. */
+    public Check margin(String text) {
+      return new Check(name, lens, passed, value, expected, verdict, text, steps, reason);
+    }
+
+    /** The same check, resting on the figures of these load steps. */
+    public Check on(List<String> loadSteps) {
+      return new Check(name, lens, passed, value, expected, verdict, margin, loadSteps, reason);
+    }
+
+    /** The same check, not judged. */
+    public Check notJudged(String why) {
+      return new Check(name, lens, false, value, expected, INCONCLUSIVE, margin, steps, why);
+    }
+
+    public boolean failed() {
+      return FAILED.equals(verdict);
+    }
+
+    public boolean inconclusive() {
+      return INCONCLUSIVE.equals(verdict);
+    }
+  }
 
   public FamilyResults family(String name) {
     for (FamilyResults f : families) {

@@ -48,7 +48,7 @@ public record CachePlan(List<String> workloads, List<String> capacities, List<Tr
    * @param originTime the origin's service time
    * @param originCapacity requests the origin serves at once
    * @param originQueue requests waiting beyond that
-   * @param rate requests per second
+   * @param rate requests per second, or a share of this machine's capacity for the steady load ({@code 40%})
    * @param seconds measured seconds of each run
    * @param warmupSeconds warm-up seconds before it
    * @param writeShare share of requests that write, in the write-strategy runs
@@ -56,12 +56,24 @@ public record CachePlan(List<String> workloads, List<String> capacities, List<Tr
    * @param ioThreads the target's I/O threads
    */
   public record Load(int keys, double zipf, long capacity, int valueBytes, String originTime, int originCapacity,
-      int originQueue, double rate, int seconds, int warmupSeconds, double writeShare, String writeTtl,
+      int originQueue, Rate rate, int seconds, int warmupSeconds, double writeShare, String writeTtl,
       int ioThreads) {
     Load withSeconds(int s) {
       return new Load(keys, zipf, capacity, valueBytes, originTime, originCapacity, originQueue, rate, s,
           warmupSeconds, writeShare, writeTtl, ioThreads);
     }
+
+    /** The same load at {@code rps} requests per second (a share resolved against the measured capacity). */
+    Load at(double rps) {
+      return new Load(keys, zipf, capacity, valueBytes, originTime, originCapacity, originQueue, Rate.perSecond(rps),
+          seconds, warmupSeconds, writeShare, writeTtl, ioThreads);
+    }
+  }
+
+  /** The same plan with its load at {@code rps} requests per second. */
+  CachePlan withLoadRate(double rps) {
+    return new CachePlan(workloads, capacities, traces, seed, microCapacities, microThreads, micro, load.at(rps),
+        loadStrategies, writeStrategies, stampede, penetration, avalanche, conditional);
   }
 
   public CachePlan withLoadSeconds(int seconds) {

@@ -119,6 +119,17 @@ final class CacheRunner {
       micro(plan, loadable, family);
     }
     if (run.wants("load") && !loadable.isEmpty()) {
+      CachePlan.Load load = plan.load();
+      Map<String, String> steady = new LinkedHashMap<>(Map.of("scenario", "steady", "keys",
+          String.valueOf(load.keys()), "zipf", String.valueOf(load.zipf()), "seed", "1"));
+      try {
+        plan = plan.withLoadRate(run.loadRate(family, load.rate(), () -> new Calibration.Setup(FAMILY, CALIBRATION,
+            serveArgs(load, CALIBRATION, null, load.originTime(), load.originCapacity(), load.originQueue()),
+            io.strategybench.cache.CacheSimulation.class, steady, 10000)));
+      } catch (IOException | RuntimeException e) {
+        run.familyFailed(family, "load", e);
+        return;
+      }
       load(plan, loadable, family);
       scenarios(plan, loadable, family);
     }
@@ -287,28 +298,34 @@ final class CacheRunner {
   // ---- load --------------------------------------------------------------------------------------------------
 
   /** The target's options every cache run shares: the policy, the cache, the origin. */
-  private List<String> serveArgs(CachePlan.Load load, String policy, Path work, String originTime, int originCapacity,
-      int originQueue) {
-    return new ArrayList<>(List.of("--family", FAMILY, "--strategy", policy,
+  private static List<String> serveArgs(CachePlan.Load load, String policy, Path work, String originTime,
+      int originCapacity, int originQueue) {
+    List<String> serve = new ArrayList<>(List.of("--family", FAMILY, "--strategy", policy,
         "--io-threads", String.valueOf(load.ioThreads()), "--capacity", String.valueOf(load.capacity()),
         "--keys", String.valueOf(load.keys()), "--value-bytes", String.valueOf(load.valueBytes()),
         "--origin-time", originTime, "--origin-capacity", String.valueOf(originCapacity),
-        "--origin-queue", String.valueOf(originQueue), "--hlog", work.resolve("server.hlog").toString()));
+        "--origin-queue", String.valueOf(originQueue)));
+    if (work != null) {
+      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+    }
+    return serve;
   }
+
+  /** The policy the family's load is calibrated with: LRU, the classic. */
+  private static final String CALIBRATION = "lru";
 
   private Map<String, String> gatlingProperties(CachePlan.Load load, TargetProcess target, Path work, String scenario,
       int seconds, int warmup) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("target.url", target.url());
     p.put("scenario", scenario);
-    p.put("rate", String.valueOf(load.rate()));
+    p.put("rate", String.valueOf(load.rate().perSecond()));
     p.put("duration", String.valueOf(seconds));
     p.put("warmup", String.valueOf(warmup));
     p.put("profile", run.options.profile());
     p.put("keys", String.valueOf(load.keys()));
     p.put("zipf", String.valueOf(load.zipf()));
     p.put("seed", "1");
-    p.put("hlog", work.resolve("client.hlog").toString());
     return p;
   }
 
@@ -317,13 +334,17 @@ final class CacheRunner {
    * and the cache stage's. With {@code crash} the stage is crashed after the run, and what it lost is reported.
    */
   private Map<String, Object> loadRun(String label, List<String> serve, Path work,
-      java.util.function.Function<TargetProcess, Map<String, String>> properties, int seconds, boolean crash)
-      throws IOException, InterruptedException {
-    try (TargetProcess target = TargetProcess.start(run.pluginArgs, serve, work, Duration.ofSeconds(90))) {
-      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.cache.CacheSimulation", properties.apply(target),
-          work.resolve("gatling"), "cache " + label, "request", work.resolve("gatling.log"), run.progress::update);
+      java.util.function.Function<TargetProcess, Map<String, String>> properties, int seconds, boolean crash,
+      String lagAllowance) throws IOException, InterruptedException {
+    try (LoadStep step = LoadStep.begin(run, "cache " + label, work)) {
+      if (lagAllowance != null) {
+        step.tolerate(STAMPEDE_LAG_MILLIS, lagAllowance);
+      }
+      TargetProcess target = step.target("target", serve, work);
+      GatlingRun.Result gatling = step.gatling(io.strategybench.cache.CacheSimulation.class, properties.apply(target),
+          "request");
       Map<String, Object> stats = target.stats();
-      Map<String, Object> load = SuiteRunner.clientAndServer(gatling, stats, seconds);
+      Map<String, Object> load = step.measured(gatling, stats, List.of(stats), seconds);
       Map<String, Object> cache = cache(stats, seconds);
       if (crash) {
         Object lost = target.post("/_/cache/crash").get("lostWrites");
@@ -385,7 +406,7 @@ final class CacheRunner {
         Map<String, Object> result = loadRun(policy, serveArgs(load, policy, work, load.originTime(),
             load.originCapacity(), load.originQueue()), work,
             target -> gatlingProperties(load, target, work, "steady", load.seconds(), load.warmupSeconds()),
-            load.seconds(), false);
+            load.seconds(), false, null);
         synchronized (run.results) {
           s.load = result;
         }
@@ -413,7 +434,20 @@ final class CacheRunner {
 
   /** One variant of a scenario: its name, the target's extra options, Gatling's, and its own timing. */
   private record Variant(String scenario, String name, List<String> serve, Map<String, String> gatling,
-      String originTime, int originCapacity, int originQueue, int seconds, int warmup, boolean crash) {}
+      String originTime, int originCapacity, int originQueue, int seconds, int warmup, boolean crash,
+      String lagAllowance) {
+    Variant(String scenario, String name, List<String> serve, Map<String, String> gatling, String originTime,
+        int originCapacity, int originQueue, int seconds, int warmup, boolean crash) {
+      this(scenario, name, serve, gatling, originTime, originCapacity, originQueue, seconds, warmup, crash, null);
+    }
+  }
+
+  /**
+   * What a stampede tolerates of the generator's lag and the target's delay: the burst of 1,000 readers, all due at
+   * once, must meet the expired hot key within the origin's read of it (500 ms); a generator spreads 1,000 users
+   * over tens of milliseconds, and on a small machine the target takes as long to read them.
+   */
+  static final int STAMPEDE_LAG_MILLIS = 250;
 
   private List<Variant> variants(CachePlan plan) {
     CachePlan.Load load = plan.load();
@@ -435,11 +469,15 @@ final class CacheRunner {
         case "lock-stale" -> serve.add("--lock-stale");
         default -> throw new IllegalArgumentException("unknown stampede protection '" + p + "'");
       }
-      out.add(new Variant("stampede", p, serve, burst, "const:500ms", 2048, 2048, 4, 2, false));
+      out.add(new Variant("stampede", p, serve, burst, "const:500ms", 2048, 2048, 4, 2, false, "the burst of 1,000"
+          + " readers must meet the expired key within the origin's 500 ms read of it; half of that is tolerated"));
     }
-    // penetration: keys that do not exist (200, or a quarter of the cache if that is less), read in turn
+    // penetration: keys that do not exist, read in turn, each about 10 times over the phase (a negative entry is
+    // admitted like any other, and an admission policy such as W-TinyLFU takes a key seen more than once): at
+    // most 200, or a quarter of the cache
+    long reads = Math.round(load.rate().perSecond() * seconds);
     Map<String, String> absent = Map.of("scenario", "penetration", "missing",
-        String.valueOf(Math.max(1, Math.min(200, load.capacity() / 4))));
+        String.valueOf(Math.max(1, Math.min(Math.min(200, load.capacity() / 4), Math.max(10, reads / 10)))));
     for (String p : plan.penetration()) {
       List<String> serve = switch (p) {
         case "none" -> List.of();
@@ -461,11 +499,13 @@ final class CacheRunner {
             load.originCapacity(), load.originQueue(), avalancheSeconds, 2, false));
         case "jitter" -> out.add(new Variant("avalanche", p, List.of("--ttl", "4s", "--ttl-jitter", "0.5"), together,
             load.originTime(), load.originCapacity(), load.originQueue(), avalancheSeconds, 2, false));
-        case "cold" -> out.add(new Variant("restart", p, List.of(), Map.of("scenario", "steady"), load.originTime(),
-            load.originCapacity(), load.originQueue(), seconds, 0, false));
+        // a restart: the cache starts cold (or preloaded); the warm-up reads /_/health, so the generator is warm and
+        // the cache is not
+        case "cold" -> out.add(new Variant("restart", p, List.of(), Map.of("scenario", "steady", "warmup.health",
+            "true"), load.originTime(), load.originCapacity(), load.originQueue(), seconds, 2, false));
         case "preload" -> out.add(new Variant("restart", p, List.of("--preload",
-            String.valueOf(Math.min(load.capacity(), load.keys()) / 2)), Map.of("scenario", "steady"),
-            load.originTime(), load.originCapacity(), load.originQueue(), seconds, 0, false));
+            String.valueOf(Math.min(load.capacity(), load.keys()) / 2)), Map.of("scenario", "steady",
+            "warmup.health", "true"), load.originTime(), load.originCapacity(), load.originQueue(), seconds, 2, false));
         default -> throw new IllegalArgumentException("unknown avalanche protection '" + p + "'");
       }
     }
@@ -505,7 +545,7 @@ final class CacheRunner {
               v.warmup());
           p.putAll(v.gatling());
           return p;
-        }, v.seconds(), v.crash());
+        }, v.seconds(), v.crash(), v.lagAllowance());
         entry.put("load", result);
         note(v.scenario() + " " + v.name(), result);
       } catch (IOException | RuntimeException e) {

@@ -27,6 +27,14 @@ public final class GatlingRun {
       "<td class=\"title\">([^<]+?)(?:</abbr>)?</td>\\s*<td class=\"total\">([^<]*)</td>\\s*"
           + "<td class=\"ok\">([^<]*)</td>\\s*<td class=\"ko\">([^<]*)</td>");
 
+  /**
+   * Gatling's JVM: a young generation large enough that no collection falls in a measured phase of a few seconds
+   * (the simulation collects once between the warm-up and the measured phase), since a pause of the load
+   * generator is lag; its collections logged in its log.
+   */
+  private static final List<String> JVM = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xms1g", "-Xmx1g",
+      "-Xmn700m", "-XX:+UseParallelGC", "-XX:MetaspaceSize=256m", "-Xlog:gc:stdout:uptime");
+
   private GatlingRun() {}
 
   /**
@@ -50,13 +58,20 @@ public final class GatlingRun {
    */
   public static Result run(String simulation, Map<String, String> properties, Path resultsFolder, String description,
       String request, Path log, Consumer<String> progress) throws IOException, InterruptedException {
+    return run(simulation, properties, resultsFolder, description, request, log, progress, p -> { });
+  }
+
+  /** As {@link #run(String, Map, Path, String, String, Path, Consumer)}; {@code started} gets Gatling's process. */
+  public static Result run(String simulation, Map<String, String> properties, Path resultsFolder, String description,
+      String request, Path log, Consumer<String> progress, Consumer<Process> started)
+      throws IOException, InterruptedException {
     Files.createDirectories(resultsFolder);
-    List<String> jvm = new ArrayList<>(List.of("--add-opens=java.base/java.lang=ALL-UNNAMED", "-Xms512m", "-Xmx1g",
-        "-XX:+UseParallelGC"));
+    List<String> jvm = new ArrayList<>(JVM);
     properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
     List<String> command = JavaProcess.command(jvm, "io.strategybench.scenario.GatlingMain",
         List.of("-s", simulation, "-rf", resultsFolder.toAbsolutePath().toString(), "-rd", description));
     Process process = JavaProcess.start(command, log);
+    started.accept(process);
     try {
       Path hlog = properties.containsKey("hlog") ? Path.of(properties.get("hlog")) : null;
       while (!process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -75,6 +90,33 @@ public final class GatlingRun {
           + JavaProcess.tail(log, 20));
     }
     return read(run.get(), request, status);
+  }
+
+  /**
+   * Runs {@code simulation} until it ends or {@code stop} says enough (asked once a second; Gatling is then
+   * stopped, and writes no report): for a calibration ramp, which reads the client latency log alone.
+   *
+   * @return whether it was stopped early
+   */
+  public static boolean runUntil(String simulation, Map<String, String> properties, Path resultsFolder, Path log,
+      Consumer<Process> started, java.util.function.BooleanSupplier stop) throws IOException, InterruptedException {
+    Files.createDirectories(resultsFolder);
+    List<String> jvm = new ArrayList<>(JVM);
+    properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
+    Process process = JavaProcess.start(JavaProcess.command(jvm, "io.strategybench.scenario.GatlingMain",
+        List.of("-s", simulation, "-rf", resultsFolder.toAbsolutePath().toString(), "-nr")), log);
+    started.accept(process);
+    try {
+      while (!process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (stop.getAsBoolean()) {
+          JavaProcess.stop(process);
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      JavaProcess.stop(process);
+    }
   }
 
   /** Reads the statistics of request {@code request} from a Gatling run folder. */
@@ -140,7 +182,7 @@ public final class GatlingRun {
       org.HdrHistogram.Histogram last = null;
       org.HdrHistogram.EncodableHistogram h;
       while ((h = reader.nextIntervalHistogram()) != null) {
-        if (h instanceof org.HdrHistogram.Histogram histogram) {
+        if (h instanceof org.HdrHistogram.Histogram histogram && histogram.getTag() == null) {
           last = histogram;
         }
       }

@@ -24,7 +24,7 @@ import java.util.List;
  * @param originCapacity misses the origin serves at once
  * @param originQueue misses waiting beyond that
  * @param responseBytes body size of each answer
- * @param rate requests per second of the load
+ * @param rate requests per second of the load, or a share of this machine's capacity for it ({@code 50%})
  * @param loadSeconds measured seconds of each load run
  * @param warmupSeconds warm-up seconds before it (fills the caches)
  * @param ioThreads the target's I/O threads
@@ -34,7 +34,7 @@ import java.util.List;
 public record HashingPlan(int simulateNodes, long simulateKeys, List<Integer> vnodeSweep, int vnodeSweepNodes,
     long vnodeSweepKeys, List<Integer> nodeSweep, long nodeSweepKeys, long seed, List<Integer> microNodes, List<Integer> microThreads,
     MicroLens.Settings micro, int cacheNodes, int cacheEntries, int keys, double zipf, String originTime,
-    int originCapacity, int originQueue, int responseBytes, double rate, int loadSeconds, int warmupSeconds,
+    int originCapacity, int originQueue, int responseBytes, Rate rate, int loadSeconds, int warmupSeconds,
     int ioThreads, double addAt, double removeAt) {
 
   /** The node changes of a load run whose measured phase lasts {@code seconds}. */

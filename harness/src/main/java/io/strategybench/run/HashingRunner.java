@@ -97,13 +97,22 @@ final class HashingRunner {
     }
 
     if (run.wants("load")) {
+      double rate;
+      try {
+        rate = run.loadRate(family, plan.rate(), () -> new Calibration.Setup(FAMILY, CALIBRATION, serve(plan,
+            CALIBRATION, null, List.of()), io.strategybench.hashing.ShardedCacheSimulation.class, properties(plan),
+            10000));
+      } catch (IOException | RuntimeException e) {
+        run.familyFailed(family, "load", e);
+        return;
+      }
       int i = 0;
       for (StrategyDescriptor<ConsistentHash> d : chosen) {
         run.stopIfInterrupted();
         progress.step(String.format("hashing load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
         StrategyResults s = family.strategy(d.name());
         try {
-          Map<String, Object> load = load(plan, d.name());
+          Map<String, Object> load = load(plan, rate, d.name());
           synchronized (run.results) {
             s.load = load;
           }
@@ -228,34 +237,52 @@ final class HashingRunner {
 
   // ---- load --------------------------------------------------------------------------------------------------
 
-  private Map<String, Object> load(HashingPlan plan, String strategy) throws IOException, InterruptedException {
-    Path work = run.folder.resolve("load").resolve(FAMILY).resolve(strategy);
+  /** The strategy the family's load is calibrated with: the ring, the classic consistent hash. */
+  private static final String CALIBRATION = "ring";
+
+  /** The target of a load run: the strategy routing the plan's sharded cache, with the node changes {@code events}. */
+  private static List<String> serve(HashingPlan plan, String strategy, Path work, List<String> events) {
     List<String> serve = new ArrayList<>(List.of("--family", FAMILY, "--strategy", strategy,
         "--io-threads", String.valueOf(plan.ioThreads()), "--cache-nodes", String.valueOf(plan.cacheNodes()),
         "--cache-entries", String.valueOf(plan.cacheEntries()), "--origin-time", plan.originTime(),
         "--origin-capacity", String.valueOf(plan.originCapacity()), "--origin-queue",
         String.valueOf(plan.originQueue()), "--cache-response-bytes", String.valueOf(plan.responseBytes()),
-        "--hlog", work.resolve("server.hlog").toString(), "--node-events-from", "reset"));
-    for (String event : plan.events(plan.loadSeconds())) {
+        "--node-events-from", "reset"));
+    if (work != null) {
+      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+    }
+    for (String event : events) {
       serve.add("--node-event");
       serve.add(event);
     }
-    try (TargetProcess target = TargetProcess.start(run.pluginArgs, serve, work, Duration.ofSeconds(60))) {
-      Map<String, String> properties = new LinkedHashMap<>();
+    return serve;
+  }
+
+  /** The load's keys, as Gatling's properties. */
+  private static Map<String, String> properties(HashingPlan plan) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("keys", String.valueOf(plan.keys()));
+    properties.put("zipf", String.valueOf(plan.zipf()));
+    properties.put("seed", String.valueOf(plan.seed()));
+    return properties;
+  }
+
+  private Map<String, Object> load(HashingPlan plan, double rate, String strategy)
+      throws IOException, InterruptedException {
+    Path work = run.folder.resolve("load").resolve(FAMILY).resolve(strategy);
+    List<String> serve = serve(plan, strategy, work, plan.events(plan.loadSeconds()));
+    try (LoadStep step = LoadStep.begin(run, "hashing " + strategy, work)) {
+      TargetProcess target = step.target("target", serve, work);
+      Map<String, String> properties = properties(plan);
       properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(plan.rate()));
+      properties.put("rate", String.valueOf(rate));
       properties.put("duration", String.valueOf(plan.loadSeconds()));
       properties.put("warmup", String.valueOf(plan.warmupSeconds()));
       properties.put("profile", run.options.profile());
-      properties.put("keys", String.valueOf(plan.keys()));
-      properties.put("zipf", String.valueOf(plan.zipf()));
-      properties.put("seed", String.valueOf(plan.seed()));
-      properties.put("hlog", work.resolve("client.hlog").toString());
-      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.hashing.ShardedCacheSimulation", properties,
-          work.resolve("gatling"), "hashing " + strategy, "request", work.resolve("gatling.log"),
-          run.progress::update);
+      GatlingRun.Result gatling = step.gatling(io.strategybench.hashing.ShardedCacheSimulation.class, properties,
+          "request");
       Map<String, Object> stats = target.stats();
-      Map<String, Object> load = SuiteRunner.clientAndServer(gatling, stats, plan.loadSeconds());
+      Map<String, Object> load = step.measured(gatling, stats, List.of(stats), plan.loadSeconds());
       load.put("cache", cache(stats, plan.loadSeconds()));
       load.put("files", run.loadFiles(gatling, work));
       return load;
@@ -330,7 +357,10 @@ final class HashingRunner {
     load.put("originCapacity", plan.originCapacity());
     load.put("originQueue", plan.originQueue());
     load.put("responseBytes", plan.responseBytes());
-    load.put("rateRps", plan.rate());
+    load.put("rate", plan.rate().json());
+    if (!plan.rate().isShare()) {
+      load.put("rateRps", plan.rate().perSecond());
+    }
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());

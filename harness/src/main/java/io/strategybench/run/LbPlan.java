@@ -14,7 +14,7 @@ import java.util.List;
  * @param slowBackend the backend that slows down, or null for none
  * @param slowFactor by how much
  * @param slowAt when, as a fraction of each lens's measured duration
- * @param rate arrivals per second, in the simulate and load lenses
+ * @param rate arrivals per second of the simulation, and of the load unless {@code loadRate} says otherwise
  * @param simulateSeconds virtual seconds simulated
  * @param seed seed of the simulation and of the load's feeders
  * @param clients distinct client addresses
@@ -25,11 +25,19 @@ import java.util.List;
  * @param microBackends backend counts for JMH
  * @param microThreads thread counts for JMH
  * @param micro JMH iterations and forks
+ * @param loadRate arrivals per second of the load runs, or a share of this machine's capacity for them
+ *     ({@code 40%}); {@code rate} when left out
  */
 public record LbPlan(int backends, List<Integer> weights, List<Integer> capacities, String serviceTime, int queue,
     int responseBytes, @SuiteFiles.Optional String slowBackend, double slowFactor, double slowAt, double rate, int simulateSeconds,
     long seed, int clients, int sessions, int loadSeconds, int warmupSeconds, int ioThreads,
-    List<Integer> microBackends, List<Integer> microThreads, MicroLens.Settings micro) {
+    List<Integer> microBackends, List<Integer> microThreads, MicroLens.Settings micro,
+    @SuiteFiles.Optional Rate loadRate) {
+
+  /** The load runs' rate as the suite states it. */
+  public Rate load() {
+    return loadRate != null ? loadRate : Rate.perSecond(rate);
+  }
 
   /** The fault of a lens whose measured phase lasts {@code seconds}, or none. */
   public List<String> faults(double seconds) {
@@ -44,6 +52,6 @@ public record LbPlan(int backends, List<Integer> weights, List<Integer> capaciti
   public LbPlan withLoadSeconds(int seconds) {
     return new LbPlan(backends, weights, capacities, serviceTime, queue, responseBytes, slowBackend, slowFactor,
         slowAt, rate, simulateSeconds, seed, clients, sessions, seconds, warmupSeconds, ioThreads, microBackends,
-        microThreads, micro);
+        microThreads, micro, loadRate);
   }
 }

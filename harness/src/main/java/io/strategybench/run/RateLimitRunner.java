@@ -243,7 +243,9 @@ final class RateLimitRunner {
                 && (plan.abusiveClients() == 0 || SuiteRunner.asDouble(rl.get("abusiveKeysSeen")) > 0);
             s.checks.add(new Check("no client key admitted above its limit (" + plan.loadLimit() + "/s, over "
                 + plan.loadSeconds() + " s)", "load", measured && seen <= most, seen, "<= " + SuiteRunner.round(most)
-                + (measured ? "" : ", but the limiter saw no abusive key")));
+                + (measured ? "" : ", but the limiter saw no abusive key"))
+                .margin("one window's burst over the measured seconds (limit x (T+1)/T); otherwise an invariant of"
+                    + " the limiter, whatever the machine does"));
           }
         }
         run.progress.note(String.format(Locale.ROOT, "        %s: abusive key admitted %.1f/s (limit %d/s), 429 share"
@@ -285,7 +287,8 @@ final class RateLimitRunner {
               double seen = SuiteRunner.asDouble(distributed.get("maxAdmittedPerKeyPerSecond"));
               boolean measured = SuiteRunner.asDouble(distributed.get("abusiveKeysSeen")) > 0;
               s.checks.add(new Check("three instances sharing Redis hold the global limit per key (over-admission"
-                  + " under 1%)", "load", measured && seen <= most, seen, "<= " + SuiteRunner.round(most)));
+                  + " under 1%)", "load", measured && seen <= most, seen, "<= " + SuiteRunner.round(most))
+                  .margin("one window's burst and 1%: the instances share one state, whatever the machine does"));
             }
           }
           run.progress.note(String.format(Locale.ROOT, "        %s on %d instances: abusive key admitted %.1f/s"
@@ -299,6 +302,9 @@ final class RateLimitRunner {
       }
     }
   }
+
+  /** What a three-instance run tolerates of the generator's lag and of its targets' event-loop delay, in ms. */
+  static final int DISTRIBUTED_TOLERANCE_MILLIS = 100;
 
   /** The most a key may be admitted per second over the measured phase: limit·(T+1)/T (one window of burst). */
   private static double allowedPerKey(RateLimitPlan plan) {
@@ -329,20 +335,18 @@ final class RateLimitRunner {
     properties.put("abusive.clients", String.valueOf(plan.abusiveClients()));
     properties.put("abusive.rate", String.valueOf(plan.abusiveRate()));
     properties.put("path", "/api/resource");
-    properties.put("hlog", work.resolve("client.hlog").toString());
     return properties;
   }
 
   private Map<String, Object> single(RateLimitPlan plan, StrategyDescriptor<RateLimiter> strategy, String redisUri)
       throws IOException, InterruptedException {
     Path work = run.folder.resolve("load").resolve(FAMILY).resolve(strategy.name());
-    try (TargetProcess target = TargetProcess.start(run.pluginArgs, serveArgs(plan, strategy, redisUri, work), work,
-        Duration.ofSeconds(60))) {
-      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.ratelimit.RateLimitSimulation",
-          gatlingProperties(plan, target.url(), work), work.resolve("gatling"), "ratelimit " + strategy.name(),
-          "request", work.resolve("gatling.log"), run.progress::update);
+    try (LoadStep step = LoadStep.begin(run, "ratelimit " + strategy.name(), work)) {
+      TargetProcess target = step.target("target", serveArgs(plan, strategy, redisUri, work), work);
+      GatlingRun.Result gatling = step.gatling(io.strategybench.ratelimit.RateLimitSimulation.class,
+          gatlingProperties(plan, target.url(), work), "request");
       Map<String, Object> stats = target.stats();
-      Map<String, Object> load = SuiteRunner.clientAndServer(gatling, stats, plan.loadSeconds());
+      Map<String, Object> load = step.measured(gatling, stats, List.of(stats), plan.loadSeconds());
       load.put("ratelimit", limiterFigures(List.of(stage(stats)), plan));
       load.put("files", run.loadFiles(gatling, work));
       return load;
@@ -356,45 +360,47 @@ final class RateLimitRunner {
   private Map<String, Object> distributed(RateLimitPlan plan, StrategyDescriptor<RateLimiter> strategy, String redisUri)
       throws IOException, InterruptedException {
     Path work = run.folder.resolve("load").resolve(FAMILY + "-distributed").resolve(strategy.name());
-    List<TargetProcess> instances = new ArrayList<>();
-    try {
+    String label = "ratelimit " + strategy.name() + " on " + RateLimitPlan.INSTANCES + " instances";
+    try (LoadStep step = LoadStep.begin(run, label, work)) {
+      // five JVMs (three instances, the front, Gatling) and Redis share the machine by design; what the run measures
+      // is how many requests of a key are admitted per second, which a loop late by tens of milliseconds leaves alone
+      step.tolerate(DISTRIBUTED_TOLERANCE_MILLIS, "three instances and a front on one machine: the run measures"
+          + " admissions per second, which delays well under a second do not change");
+      List<TargetProcess> instances = new ArrayList<>();
       for (int i = 1; i <= RateLimitPlan.INSTANCES; i++) {
         Path dir = work.resolve("instance-" + i);
-        instances.add(TargetProcess.start(run.pluginArgs, serveArgs(plan, strategy, redisUri, dir), dir,
-            Duration.ofSeconds(60)));
+        instances.add(step.target("instance " + i, serveArgs(plan, strategy, redisUri, dir), dir));
       }
       List<String> front = new ArrayList<>(List.of("--family", "lb", "--strategy", "round-robin", "--io-threads",
           String.valueOf(plan.ioThreads()), "--hlog", work.resolve("server.hlog").toString()));
       for (TargetProcess t : instances) {
         front.addAll(List.of("--backend", "127.0.0.1:" + t.port()));
       }
-      try (TargetProcess balancer = TargetProcess.start(run.pluginArgs, front, work.resolve("front"),
-          Duration.ofSeconds(60))) {
-        Map<String, String> properties = gatlingProperties(plan, balancer.url(), work);
-        properties.put("reset.urls", String.join(",", instances.stream().map(TargetProcess::url).toList()));
-        GatlingRun.Result gatling = GatlingRun.run("io.strategybench.ratelimit.RateLimitSimulation", properties,
-            work.resolve("gatling"), "ratelimit " + strategy.name() + " on " + RateLimitPlan.INSTANCES + " instances",
-            "request", work.resolve("gatling.log"), run.progress::update);
-        List<Map<String, Object>> stages = new ArrayList<>();
-        for (TargetProcess t : instances) {
-          stages.add(stage(t.stats()));
-        }
-        Map<String, Object> out = limiterFigures(stages, plan);
-        out.put("instances", RateLimitPlan.INSTANCES);
-        out.put("sharedState", strategy.name().startsWith("redis-") ? "redis" : "per-instance memory");
-        out.put("client", SuiteRunner.clientAndServer(gatling, balancer.stats(), plan.loadSeconds()).get("client"));
-        List<Object> perInstance = new ArrayList<>();
-        for (Map<String, Object> st : stages) {
-          perInstance.add(Map.of("admitted", st.getOrDefault("admitted", 0), "rejected", st.getOrDefault("rejected", 0)));
-        }
-        out.put("perInstance", perInstance);
-        out.put("files", run.loadFiles(gatling, work));
-        return out;
-      }
-    } finally {
+      TargetProcess balancer = step.target("front", front, work.resolve("front"));
+      Map<String, String> properties = gatlingProperties(plan, balancer.url(), work);
+      properties.put("reset.urls", String.join(",", instances.stream().map(TargetProcess::url).toList()));
+      GatlingRun.Result gatling = step.gatling(io.strategybench.ratelimit.RateLimitSimulation.class, properties,
+          "request");
+      List<Map<String, Object>> all = new ArrayList<>();
+      List<Map<String, Object>> stages = new ArrayList<>();
       for (TargetProcess t : instances) {
-        t.close();
+        Map<String, Object> stats = t.stats();
+        all.add(stats);
+        stages.add(stage(stats));
       }
+      Map<String, Object> frontStats = balancer.stats();
+      all.add(frontStats);
+      Map<String, Object> out = limiterFigures(stages, plan);
+      out.put("instances", RateLimitPlan.INSTANCES);
+      out.put("sharedState", strategy.name().startsWith("redis-") ? "redis" : "per-instance memory");
+      out.putAll(step.measured(gatling, frontStats, all, plan.loadSeconds()));
+      List<Object> perInstance = new ArrayList<>();
+      for (Map<String, Object> st : stages) {
+        perInstance.add(Map.of("admitted", st.getOrDefault("admitted", 0), "rejected", st.getOrDefault("rejected", 0)));
+      }
+      out.put("perInstance", perInstance);
+      out.put("files", run.loadFiles(gatling, work));
+      return out;
     }
   }
 

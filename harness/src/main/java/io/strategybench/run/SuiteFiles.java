@@ -56,6 +56,14 @@ public final class SuiteFiles {
   @Target(ElementType.RECORD_COMPONENT)
   public @interface Optional {}
 
+  /** Marks a record a suite file gives as one value (a {@link Rate}: {@code 600} or {@code 40%}). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.TYPE)
+  public @interface Scalar {
+    /** What the value looks like, for error messages. */
+    String value();
+  }
+
   /** A suite file that does not validate: every problem, each with its line and field. */
   public static final class SuiteFileException extends IllegalArgumentException {
     private final List<String> problems;
@@ -273,6 +281,9 @@ public final class SuiteFiles {
       if (List.class.isAssignableFrom(c)) {
         return "a list";
       }
+      if (c.getAnnotation(Scalar.class) != null) {
+        return c.getAnnotation(Scalar.class).value();
+      }
       if (c.isRecord()) {
         Set<String> fields = new TreeSet<>();
         for (RecordComponent rc : c.getRecordComponents()) {
@@ -315,7 +326,7 @@ public final class SuiteFiles {
         continue;
       }
       Class<?> ct = c.getType();
-      if (ct.isRecord()) {
+      if (ct.isRecord() && ct.getAnnotation(Scalar.class) == null) {
         missing(ct, child, lines, problems);
       } else if (List.class.isAssignableFrom(ct) && c.getGenericType() instanceof ParameterizedType p
           && p.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()) {
@@ -375,7 +386,7 @@ public final class SuiteFiles {
               numbers(e, child + "/" + i, positive);
             }
           }
-        } else if (v != null && v.getClass().isRecord()) {
+        } else if (v != null && v.getClass().isRecord() && v.getClass().getAnnotation(Scalar.class) == null) {
           numbers(v, child, positive);
         }
       }

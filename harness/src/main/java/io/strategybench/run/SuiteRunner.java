@@ -48,12 +48,19 @@ public final class SuiteRunner {
    * @param lenses lenses to run (empty: all)
    * @param loadSeconds overrides each load run's measured seconds, or 0
    * @param profile the load's arrival profile: {@code constant} rate, or {@code ramp} up to it
+   * @param recalibrate measure each family's capacity again rather than reuse a fresh calibration of this machine
    */
-  public record Options(List<String> strategies, List<String> lenses, int loadSeconds, String profile) {
+  public record Options(List<String> strategies, List<String> lenses, int loadSeconds, String profile,
+      boolean recalibrate) {
     public Options {
       if (!profile.equals("constant") && !profile.equals("ramp")) {
         throw new IllegalArgumentException("--profile must be constant or ramp, got '" + profile + "'");
       }
+    }
+
+    /** Options that reuse a calibration of this machine when one is fresh. */
+    public Options(List<String> strategies, List<String> lenses, int loadSeconds, String profile) {
+      this(strategies, lenses, loadSeconds, profile, false);
     }
   }
 
@@ -81,7 +88,20 @@ public final class SuiteRunner {
     this.progress = progress;
   }
 
-  /** Runs the suite; returns the exit status (0 ok, 1 a step failed, 3 a check failed). */
+  /** Exit status: a step failed (the run is partial), or the run could not go on. */
+  public static final int EXIT_STEP_FAILED = 1;
+  /** Exit status: a check failed. */
+  public static final int EXIT_CHECK_FAILED = 3;
+  /**
+   * Exit status: no check failed, but the machine rather than the strategies limited some load steps (they are
+   * marked inconclusive, with the reason, and the checks resting on them were not judged).
+   */
+  public static final int EXIT_INCONCLUSIVE = 4;
+
+  /**
+   * Runs the suite; returns the exit status: 0 every check passed, {@value #EXIT_STEP_FAILED} a step failed,
+   * {@value #EXIT_CHECK_FAILED} a check failed, {@value #EXIT_INCONCLUSIVE} inconclusive.
+   */
   public int run() throws IOException, InterruptedException {
     for (String lens : options.lenses()) {
       if (!Suite.LENSES.contains(lens)) {
@@ -140,13 +160,14 @@ public final class SuiteRunner {
         }
       }
     }
-    boolean checkFailed = results.families.stream().flatMap(f -> f.strategies.stream())
-        .flatMap(s -> s.checks.stream()).anyMatch(c -> !c.passed())
-        || results.families.stream().flatMap(f -> f.checks.stream()).anyMatch(c -> !c.passed());
     if (RunResults.PARTIAL.equals(results.status)) {
-      return 1;
+      return EXIT_STEP_FAILED;
     }
-    return checkFailed ? 3 : 0;
+    return switch (results.verdict) {
+      case Check.FAILED -> EXIT_CHECK_FAILED;
+      case Check.INCONCLUSIVE -> EXIT_INCONCLUSIVE;
+      default -> 0;
+    };
   }
 
   public RunResults results() {
@@ -228,6 +249,59 @@ public final class SuiteRunner {
     return family;
   }
 
+  // ---- calibration ------------------------------------------------------------------------------------------
+
+  /**
+   * The family's load rate in requests per second: the plan's, or its share of the capacity a calibration ramp
+   * measures on this machine (once per family and run; recorded in the family's results, with the rate used).
+   */
+  double loadRate(FamilyResults family, Rate rate, java.util.function.Supplier<Calibration.Setup> setup)
+      throws IOException, InterruptedException {
+    if (!rate.isShare()) {
+      return rate.perSecond();
+    }
+    Map<String, Object> calibration;
+    synchronized (results) {
+      calibration = family.calibration;
+    }
+    if (calibration == null) {
+      stopIfInterrupted();
+      Calibration.Setup chosen = setup.get();
+      String key = CalibrationCache.key(chosen);
+      CalibrationCache cache = new CalibrationCache(folder.toAbsolutePath().getParent());
+      double background = MachineMonitor.background(java.time.Duration.ofSeconds(1));
+      calibration = options.recalibrate() ? null : cache.find(key, background);
+      if (calibration != null) {
+        calibration.put("reused", "measured " + calibration.get("measuredAt") + " on this machine (busy "
+            + Math.round(((Number) calibration.get("backgroundBusy")).doubleValue() * 100) + "% with other work then, "
+            + Math.round(background * 100) + "% now); bench run --recalibrate measures again");
+      } else {
+        progress.step(family.family + " calibrate: a ramp finds this machine's capacity for the family's load", 20);
+        calibration = Calibration.measure(this, chosen, folder.resolve("load").resolve(family.family
+            + "-calibration"));
+        calibration.put("measuredAt", java.time.Instant.now().toString());
+        calibration.put("backgroundBusy", background);
+        cache.store(key, calibration);
+      }
+      calibration.put("rateAsStated", rate.json());
+      calibration.put("rateRps", rate.resolve(((Number) calibration.get("kneeRps")).doubleValue()));
+      synchronized (results) {
+        family.calibration = calibration;
+        if (family.workload.get("load") instanceof Map<?, ?> load) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> described = (Map<String, Object>) load;
+          described.put("rateRps", calibration.get("rateRps"));
+        }
+      }
+      progress.note(String.format(Locale.ROOT, "        %s: capacity here about %s req/s (%s%s); load runs at %s ="
+          + " %s req/s", family.family, calibration.get("kneeRps"), calibration.get("limitedBy"),
+          calibration.containsKey("reused") ? "; calibrated " + calibration.get("measuredAt") : "", rate.json(),
+          fmt(calibration.get("rateRps"))));
+      save();
+    }
+    return ((Number) calibration.get("rateRps")).doubleValue();
+  }
+
   // ---- load balancing ----------------------------------------------------------------------------------------
 
   private static double lbPerLoad(LbPlan plan) {
@@ -286,18 +360,29 @@ public final class SuiteRunner {
     }
 
     if (wants("load")) {
+      double rate;
+      try {
+        rate = loadRate(family, plan.load(), () -> new Calibration.Setup("lb", CALIBRATION_LB,
+            lbServe(plan, CALIBRATION_LB, null, List.of()), io.strategybench.lb.LoadBalancingSimulation.class,
+            lbProperties(plan), 4000));
+      } catch (IOException | RuntimeException e) {
+        familyFailed(family, "load", e);
+        return;
+      }
       int i = 0;
       for (StrategyDescriptor<LoadBalancer> d : chosen) {
         stopIfInterrupted();
         progress.step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
         StrategyResults s = family.strategy(d.name());
         try {
-          Map<String, Object> load = lbLoad(plan, d.name());
+          Map<String, Object> load = lbLoad(plan, rate, d.name());
           synchronized (results) {
             s.load = load;
             Object unavailable = load.get("dispatchedWhileUnavailable");
             long value = unavailable instanceof Number n ? n.longValue() : -1;
-            s.checks.add(new Check("no request sent to an ejected or down backend", "load", value == 0, value, "== 0"));
+            s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
+                + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
+                + " the health rules, whatever the machine does"));
           }
           progress.note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s, errors %.2f%%",
               d.name(), fmt(nested(load, "client", "p99Millis")), asDouble(nested(load, "server", "p99Micros")) / 1000,
@@ -310,75 +395,65 @@ public final class SuiteRunner {
     }
   }
 
-  private Map<String, Object> lbLoad(LbPlan plan, String strategy) throws IOException, InterruptedException {
-    Path work = folder.resolve("load").resolve("lb").resolve(strategy);
+  /** The strategy load balancing is calibrated with: the classic default, built in. */
+  private static final String CALIBRATION_LB = "round-robin";
+
+  /** The target of a load-balancing run: the strategy before the plan's simulated backends, with {@code faults}. */
+  private static List<String> lbServe(LbPlan plan, String strategy, Path work, List<String> faults) {
     List<String> serve = new ArrayList<>(List.of("--family", "lb", "--strategy", strategy,
         "--io-threads", String.valueOf(plan.ioThreads()), "--simulated", String.valueOf(plan.backends()),
         "--sim-weights", join(plan.weights()), "--sim-capacities", join(plan.capacities()),
         "--sim-service-time", plan.serviceTime(), "--sim-queue", String.valueOf(plan.queue()),
-        "--sim-response-bytes", String.valueOf(plan.responseBytes()), "--hlog", work.resolve("server.hlog").toString()));
-    for (String fault : plan.faults(plan.loadSeconds())) {
+        "--sim-response-bytes", String.valueOf(plan.responseBytes())));
+    if (work != null) {
+      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+    }
+    for (String fault : faults) {
       serve.add("--sim-fault");
       serve.add(fault);
     }
-    try (TargetProcess target = TargetProcess.start(pluginArgs, serve, work, Duration.ofSeconds(60))) {
-      Map<String, String> properties = new LinkedHashMap<>();
+    return serve;
+  }
+
+  /** The load's clients, as Gatling's properties. */
+  private static Map<String, String> lbProperties(LbPlan plan) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("clients", String.valueOf(plan.clients()));
+    properties.put("sessions", String.valueOf(plan.sessions()));
+    properties.put("seed", String.valueOf(plan.seed()));
+    return properties;
+  }
+
+  private Map<String, Object> lbLoad(LbPlan plan, double rate, String strategy)
+      throws IOException, InterruptedException {
+    Path work = folder.resolve("load").resolve("lb").resolve(strategy);
+    List<String> serve = lbServe(plan, strategy, work, plan.faults(plan.loadSeconds()));
+    try (LoadStep step = LoadStep.begin(this, "lb " + strategy, work)) {
+      TargetProcess target = step.target("target", serve, work);
+      Map<String, String> properties = lbProperties(plan);
       properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(plan.rate()));
+      properties.put("rate", String.valueOf(rate));
       properties.put("duration", String.valueOf(plan.loadSeconds()));
       properties.put("warmup", String.valueOf(plan.warmupSeconds()));
       properties.put("profile", options.profile());
-      properties.put("clients", String.valueOf(plan.clients()));
-      properties.put("sessions", String.valueOf(plan.sessions()));
-      properties.put("seed", String.valueOf(plan.seed()));
-      properties.put("hlog", work.resolve("client.hlog").toString());
-      GatlingRun.Result gatling = GatlingRun.run("io.strategybench.lb.LoadBalancingSimulation", properties,
-          work.resolve("gatling"), "lb " + strategy, "request", work.resolve("gatling.log"), progress::update);
+      GatlingRun.Result gatling = step.gatling(io.strategybench.lb.LoadBalancingSimulation.class, properties,
+          "request");
       Map<String, Object> stats = target.stats();
-      return lbLoadResult(gatling, stats, work, plan.loadSeconds());
+      return lbLoadResult(step, gatling, stats, work, plan.loadSeconds());
     }
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Object> lbLoadResult(GatlingRun.Result gatling, Map<String, Object> stats, Path work,
-      int seconds) {
+  private Map<String, Object> lbLoadResult(LoadStep step, GatlingRun.Result gatling, Map<String, Object> stats,
+      Path work, int seconds) {
     Map<String, Object> lb = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("lb");
-    Map<String, Object> load = clientAndServer(gatling, stats, seconds);
+    Map<String, Object> load = step.measured(gatling, stats, List.of(stats), seconds);
     for (String key : List.of("backends", "shareImbalance", "peakInFlightImbalance", "stickiness", "clientAffinity",
-        "dispatchedWhileUnavailable", "retries", "noBackend", "connectFailures", "timeouts", "brokenResponses",
-        "strategyErrors")) {
+        "dispatchedWhileUnavailable", "panicDispatches", "retries", "noBackend", "connectFailures", "timeouts",
+        "brokenResponses", "strategyErrors")) {
       load.put(key, lb.get(key));
     }
     load.put("files", loadFiles(gatling, work));
-    return load;
-  }
-
-  /**
-   * What every load run reports: the client's figures (Gatling), the server's (its HdrHistogram and
-   * counters), and throughput over the measured phase.
-   */
-  static Map<String, Object> clientAndServer(GatlingRun.Result gatling, Map<String, Object> stats, int seconds) {
-    Map<String, Object> client = new LinkedHashMap<>();
-    client.put("requests", gatling.requests());
-    client.put("ok", gatling.ok());
-    client.put("ko", gatling.ko());
-    client.put("errorRate", gatling.requests() == 0 ? 0.0 : round((double) gatling.ko() / gatling.requests()));
-    gatling.latencyMillis().forEach((k, v) -> client.put(k + "Millis", v));
-    Map<String, Object> server = new LinkedHashMap<>();
-    server.put("requests", stats.get("requests"));
-    server.put("responses", stats.get("responses"));
-    server.put("responsesByClass", stats.get("responsesByClass"));
-    server.put("bytesOut", stats.get("bytesOut"));
-    if (stats.get("latency") instanceof Map<?, ?> latency) {
-      latency.forEach((k, v) -> server.put(String.valueOf(k), v));
-    }
-    Map<String, Object> load = new LinkedHashMap<>();
-    load.put("client", client);
-    load.put("server", server);
-    // Gatling's own mean divides by the whole run, warm-up included; the measured phase lasts `seconds`.
-    load.put("throughputRps", round((double) gatling.ok() / seconds));
-    long bytes = stats.get("bytesOut") instanceof Number n ? n.longValue() : 0;
-    load.put("throughputMbps", round(bytes * 8.0 / seconds / 1e6));
     return load;
   }
 
@@ -424,7 +499,10 @@ public final class SuiteRunner {
     simulate.put("faults", plan.faults(plan.simulateSeconds()));
     w.put("simulate", simulate);
     Map<String, Object> load = new LinkedHashMap<>();
-    load.put("rateRps", plan.rate());
+    load.put("rate", plan.load().json());
+    if (!plan.load().isShare()) {
+      load.put("rateRps", plan.load().perSecond());
+    }
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());
@@ -460,6 +538,18 @@ public final class SuiteRunner {
     }
   }
 
+  /** Records what failed for a family as a whole in a lens (its calibration, a reference benchmark). */
+  void familyFailed(FamilyResults family, String lens, Exception e) {
+    if (interrupted) {
+      return;
+    }
+    String message = lens + ": " + (e.getMessage() == null ? e.toString() : e.getMessage());
+    synchronized (results) {
+      family.errors.add(message);
+    }
+    progress.note("        " + family.family + " failed in " + message.lines().findFirst().orElse(message));
+  }
+
   void fail(StrategyResults s, String lens, Exception e) {
     if (interrupted) {
       return; // the step was cut short by the interruption, not failed
@@ -481,6 +571,7 @@ public final class SuiteRunner {
       return; // the interruption writes the last version
     }
     synchronized (results) {
+      Verdicts.apply(results);
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
       ResultsWriter.write(folder, results);
     }
@@ -492,6 +583,7 @@ public final class SuiteRunner {
         return;
       }
       SuiteCheck.applyAll(suite.checks(), results);
+      Verdicts.apply(results);
       results.status = status;
       results.finishedAt = now();
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);

@@ -50,7 +50,11 @@ public final class TargetProcess implements AutoCloseable {
     args.addAll(List.of("--port", "0", "--port-file", portFile.toString()));
     // A large young generation makes young collections rare, and ParallelGC runs no thread beside the I/O
     // thread between them: on a small machine both keep collections out of the target's latency.
-    List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-Xmn512m", "-XX:+UseParallelGC");
+    // Its collections are logged (target.log), so a pause seen in the vitals can be read against them.
+    List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-Xmn512m", "-XX:+UseParallelGC",
+        // Metaspace grows past its first threshold (about 21 MB) while the target loads its classes, which costs a
+        // young and a full collection (about 250 ms) seconds into the run: start it higher
+        "-XX:MetaspaceSize=128m", "-Xlog:gc:stdout:uptime");
     Process process = JavaProcess.start(JavaProcess.command(jvm, "io.strategybench.cli.Bench", args), log);
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
@@ -95,6 +99,11 @@ public final class TargetProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** The target's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   public int port() {

@@ -119,6 +119,26 @@ class LoadBalancerSimulatorTest {
     }
   }
 
+  @Test
+  void withThreeOfFourBackendsEjectedThePanicThresholdSpreadsTrafficOverAllFour() {
+    // round robin, 400 requests a second for 5 s: from the first second on, three backends answer 503
+    List<SimulatedBackendSpec> pool = SimulatedBackendSpec.pool(4, List.of(1), List.of(8), "const:1ms", 16, 1,
+        List.of("b1@1s:error=503", "b2@1s:error=503", "b3@1s:error=503"));
+    LbSimulationResult panic = LoadBalancerSimulator.run(strategy("round-robin"), Map.of(),
+        workload(pool, 400, false, 5, 1));
+    assertThat(panic.requests()).isEqualTo(2000);
+    assertThat(panic.backends()).as("one backend of four up is under half: all four share the load")
+        .allSatisfy(b -> assertThat(((Number) b.get("dispatched")).longValue()).isBetween(497L, 503L));
+    assertThat(panic.panicDispatches()).isGreaterThan(1550);
+    LbWorkload noPanic = new LbWorkload(pool, 400, false, TimeUnit.SECONDS.toNanos(5), 1000, 200,
+        PASSIVE_ONLY.withPanicThreshold(0), 1);
+    LbSimulationResult strict = LoadBalancerSimulator.run(strategy("round-robin"), Map.of(), noPanic);
+    assertThat(strict.backends()).extracting(b -> ((Number) b.get("dispatched")).longValue())
+        .as("without panic the three get their first second and max-fails more, the fourth the rest")
+        .containsExactly(103L, 103L, 103L, 1691L);
+    assertThat(strict.panicDispatches()).isZero();
+  }
+
   private static double p99(LbSimulationResult r) {
     return ((Number) r.latency().get("p99Micros")).doubleValue();
   }

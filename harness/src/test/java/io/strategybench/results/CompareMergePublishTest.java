@@ -98,6 +98,45 @@ class CompareMergePublishTest {
     assertThatThrownBy(() -> Comparison.read(temp.resolve("nothing"))).hasMessageContaining("no results.json");
   }
 
+  /** The run with 95% intervals on its load figures, and its load step conclusive or not. */
+  private static RunResults withIntervals(String startedAt, double p99, double low, double high, boolean conclusive) {
+    RunResults r = run(startedAt, 100, 2, p99, 0.0);
+    Map<String, Object> load = r.families.get(0).strategies.get(0).load;
+    load.put("step", "load/lb/round-robin");
+    load.put("intervals", Map.of("p99Millis", Map.of("low", low, "high", high, "blocks", 8),
+        "p50Millis", Map.of("low", 4.0, "high", 6.0, "blocks", 8),
+        "throughputRps", Map.of("low", 499.0, "high", 500.0, "blocks", 8),
+        "errorRate", Map.of("low", 0.0, "high", 0.0, "blocks", 8)));
+    load.put("diagnosis", Map.of("verdict", conclusive ? "conclusive" : "inconclusive", "reasons", List.of()));
+    return r;
+  }
+
+  @Test
+  void aLoadFigureIsBeyondNoiseOnlyWhenItsIntervalsAreApartAndNeverGatedOnAnInconclusiveStep() throws Exception {
+    Path base = write("i-base", withIntervals("2026-01-01T00:00:00Z", 50, 40, 70, true));
+    // +30%: past the 10% threshold, but the intervals overlap: indistinguishable
+    Comparison overlap = Comparison.of(Comparison.read(base), Comparison.read(write("i-overlap",
+        withIntervals("2026-01-02T00:00:00Z", 65, 50, 80, true))), Comparison.Thresholds.defaults());
+    assertThat(overlap.regressed()).isFalse();
+    assertThat(overlap.rows()).filteredOn(r -> r.metric().equals("client p99 ms")).singleElement()
+        .satisfies(r -> assertThat(r.verdict()).isEqualTo("same"));
+    // the current p99 of 65 lies within the baseline's 40..70, and so do p50, throughput and errors
+    assertThat(overlap.figuresWithIntervals()).isEqualTo(4);
+    assertThat(overlap.figuresWithinIntervals()).isEqualTo(4);
+    assertThat(overlap.table(false)).contains("4 of 4 load figures (100%) within the baseline's 95% intervals");
+    // +80%, intervals apart: a regression
+    Comparison apart = Comparison.of(Comparison.read(base), Comparison.read(write("i-apart",
+        withIntervals("2026-01-03T00:00:00Z", 90, 85, 100, true))), Comparison.Thresholds.defaults());
+    assertThat(apart.regressed()).isTrue();
+    assertThat(apart.figuresWithinIntervals()).isEqualTo(3);
+    // the same figures from a step the machine limited: shown, not gated
+    Comparison machine = Comparison.of(Comparison.read(base), Comparison.read(write("i-machine",
+        withIntervals("2026-01-04T00:00:00Z", 90, 85, 100, false))), Comparison.Thresholds.defaults());
+    assertThat(machine.regressed()).isFalse();
+    assertThat(machine.rows()).filteredOn(r -> r.metric().startsWith("client p99 ms")).singleElement()
+        .satisfies(r -> assertThat(r.metric()).contains("inconclusive"));
+  }
+
   /** Writes {@code samples} as an interval log of a few intervals, and records them into {@code all} too. */
   private static void log(Path file, long[] samples, Histogram all, long startMillis) throws Exception {
     Files.createDirectories(file.getParent());

@@ -12,16 +12,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The published JSON Schema of results.json ({@code schema/results-1.schema.json} in the jar), for the tests. */
+/** The published JSON Schema of results.json ({@code schema/results-2.schema.json} in the jar), for the tests. */
 public final class ResultsSchema {
   private static final Schema SCHEMA = load();
 
   private ResultsSchema() {}
 
   private static Schema load() {
-    try (InputStream in = ResultsSchema.class.getClassLoader().getResourceAsStream("schema/results-1.schema.json")) {
+    try (InputStream in = ResultsSchema.class.getClassLoader().getResourceAsStream("schema/results-2.schema.json")) {
       if (in == null) {
-        throw new IllegalStateException("schema/results-1.schema.json is not on the classpath");
+        throw new IllegalStateException("schema/results-2.schema.json is not on the classpath");
       }
       return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
           .getSchema(Json.MAPPER.readTree(in));

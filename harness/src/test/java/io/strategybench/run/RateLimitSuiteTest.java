@@ -50,10 +50,20 @@ class RateLimitSuiteTest {
     progress = out.toString(StandardCharsets.UTF_8);
   }
 
+  private JsonNode results() throws Exception {
+    return Json.MAPPER.readTree(run.resolve("results.json").toFile());
+  }
+
+  @Test
+  void clientAndServerDescribeTheSameRequestsInEveryLoadStep() throws Exception {
+    LoadSteps.sameRequests(results(), progress);
+  }
+
   private JsonNode family() throws Exception {
     JsonNode results = Json.MAPPER.readTree(run.resolve("results.json").toFile());
     assertThat(results.get("status").asText()).as(progress).isEqualTo("complete");
     assertThat(results.get("families")).hasSize(1);
+    assertThat(io.strategybench.results.ResultsSchema.errors(results)).as("results.json against its schema").isEmpty();
     return results.get("families").get(0);
   }
 
@@ -68,7 +78,7 @@ class RateLimitSuiteTest {
 
   @Test
   void everyStrategyRunsInEveryLens() throws Exception {
-    assertThat(status).as(progress).isIn(0, 3);
+    LoadSteps.statusIs(status, results(), progress, 0, 3);
     JsonNode family = family();
     assertThat(family.get("family").asText()).isEqualTo("ratelimit");
     List<String> names = new ArrayList<>();
@@ -110,9 +120,15 @@ class RateLimitSuiteTest {
     JsonNode shared = strategy("redis-sliding-log").get("load").get("distributed");
     JsonNode separate = strategy("sliding-log").get("load").get("distributed");
     assertThat(shared.get("sharedState").asText()).isEqualTo("redis");
+    // Sharing Redis, the instances hold one limit: an invariant of the shared state, whatever the machine did.
     assertThat(shared.get("overLimit").asDouble()).as(progress).isBetween(0.8, 1.2);
-    // Each instance admits the limit on its own: about three times as much in all.
-    assertThat(separate.get("overLimit").asDouble()).as(progress).isBetween(2.4, 3.6);
+    // Each instance admits the limit on its own: about three times as much in all, when each instance saw the
+    // abusive key at the rate sent (a generator that fell behind sends less, and the step then says so).
+    if (separate.get("diagnosis").get("verdict").asText().equals("conclusive")) {
+      assertThat(separate.get("overLimit").asDouble()).as(progress).isBetween(2.4, 3.6);
+    } else {
+      assertThat(separate.get("overLimit").asDouble()).as(progress).isGreaterThan(1.2);
+    }
     assertThat(shared.get("perInstance")).hasSize(3);
     for (JsonNode instance : shared.get("perInstance")) {
       assertThat(instance.get("admitted").asLong()).as("round robin spreads the clients").isPositive();
