@@ -9,12 +9,15 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 
 /**
- * Intervals for the figures of a load run by the block bootstrap (Künsch 1989): the measured phase is cut into
- * blocks of one second, the blocks are drawn with replacement as many times as there are blocks, and the figure
- * is computed on each such resample; the 2.5th and 97.5th percentiles of those figures bound a 95% interval.
- * Whole seconds are drawn, not single requests, because neighbouring requests are not independent (a queue, a
- * pause, a burst of errors spans many of them), and a second keeps that together. The resampling is seeded, so
- * the same log always gives the same interval.
+ * Repeatability intervals for the figures of a load run: where a repeat of the run on the same machine would land,
+ * 19 times in 20. They rest on the block bootstrap (Künsch 1989): the measured phase is cut into blocks of one
+ * second, the blocks are drawn with replacement as many times as there are blocks, and the figure is computed on
+ * each such resample; the 2.5th and 97.5th percentiles of those figures bound its sampling uncertainty. Whole
+ * seconds are drawn, not single requests, because neighbouring requests are not independent (a queue, a pause, a
+ * burst of errors spans many of them), and a second keeps that together. That band is then widened to predict a
+ * repeat: by Student's t over the normal quantile for the few seconds a run has ({@code t(0.975, n-1) / 1.96}), and
+ * by the square root of two, since a repeat brings noise of its own (the difference of two runs has twice the
+ * variance of one). The resampling is seeded, so the same log always gives the same interval.
  *
  * <p>A percentile of the resampled latency is read as HdrHistogram reads it: the lowest recorded value at or
  * below which the percentile's share of the requests fall.
@@ -27,7 +30,7 @@ public final class Bootstrap {
   private Bootstrap() {}
 
   /**
-   * A 95% interval.
+   * An interval of a figure.
    *
    * @param low lower bound
    * @param high upper bound
@@ -155,6 +158,54 @@ public final class Bootstrap {
       estimates[r] = den == 0 ? Double.NaN : scale * num / den;
     }
     return bounds(estimates, n).holding(point);
+  }
+
+  /** Student's t at 0.975 for 1 to 30 degrees of freedom. */
+  private static final double[] T_975 = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201,
+      2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
+      2.048, 2.045, 2.042};
+
+  /** How much a sampling band of {@code blocks} seconds widens to predict a repeat run. */
+  static double repeatFactor(int blocks) {
+    double t = blocks < 2 ? T_975[0] : blocks - 1 <= T_975.length ? T_975[blocks - 2] : 1.96;
+    return Math.sqrt(2) * t / 1.96;
+  }
+
+  /**
+   * {@code band} (a sampling band around {@code point}) widened to predict a repeat, then by {@code resolution}
+   * each side (the measurement's own step: Gatling's whole milliseconds), and kept within {@code floor..ceiling}.
+   */
+  public static Interval repeat(Interval band, double point, double resolution, double floor, double ceiling) {
+    if (Double.isNaN(band.low()) || Double.isNaN(point)) {
+      return band;
+    }
+    double f = repeatFactor(band.blocks());
+    double low = point - f * Math.max(0, point - band.low()) - resolution;
+    double high = point + f * Math.max(0, band.high() - point) + resolution;
+    return new Interval(Math.max(floor, low), Math.min(ceiling, high), band.blocks());
+  }
+
+  /**
+   * A repeat's count of a rare event that happened {@code count} times in {@code trials}, as a share: the
+   * difference of two Poisson counts has twice the variance of one, plus one for the count's own step.
+   */
+  public static Interval poissonRepeat(long count, long trials, int blocks) {
+    if (trials <= 0) {
+      return new Interval(Double.NaN, Double.NaN, blocks);
+    }
+    double spread = 1.96 * Math.sqrt(2.0 * Math.max(count, 1)) + 1;
+    return new Interval(Math.max(0, (count - spread) / trials), Math.min(1, (count + spread) / trials), blocks);
+  }
+
+  /** The smallest interval holding both. */
+  public static Interval union(Interval a, Interval b) {
+    if (Double.isNaN(a.low())) {
+      return b;
+    }
+    if (Double.isNaN(b.low())) {
+      return a;
+    }
+    return new Interval(Math.min(a.low(), b.low()), Math.max(a.high(), b.high()), Math.max(a.blocks(), b.blocks()));
   }
 
   private static Interval bounds(double[] estimates, int blocks) {

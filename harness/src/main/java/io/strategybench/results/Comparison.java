@@ -43,8 +43,8 @@ public final class Comparison {
    *
    * @param lowerIsBetter the direction of better
    * @param beyondNoise whether the change is more than noise
-   * @param verdict {@code regressed}, {@code improved}, {@code same} (within noise) or {@code changed} (beyond noise,
-   *     no better direction)
+   * @param verdict {@code regressed}, {@code improved}, {@code same} (within noise), {@code changed} (beyond noise,
+   *     no better direction) or {@code unbounded} (a JMH score without an error bound: too few iterations to tell)
    * @param gated whether a regression of it fails the comparison
    */
   public record Row(String family, String strategy, String lens, String metric, double baseline, double current,
@@ -156,9 +156,12 @@ public final class Comparison {
       double cv = cb.path("nsPerOp").asDouble();
       double be = bb.path("nsPerOpError").asDouble(0);
       double ce = cb.path("nsPerOpError").asDouble(0);
-      boolean beyond = Math.abs(cv - bv) > be + ce;
-      String verdict = !beyond ? "same" : cv > bv ? (cv - bv > t.micro() * bv ? "regressed" : "slower") : "improved";
-      rows.add(new Row(family, strategy, "micro", metric.toString(), bv, cv, be, ce, true, beyond, verdict, true));
+      // JMH gives no error bound for too few iterations (recorded as 0): such a score cannot be told from noise
+      boolean bounded = be > 0 && ce > 0;
+      boolean beyond = bounded && Math.abs(cv - bv) > be + ce;
+      String verdict = !bounded ? "unbounded" : !beyond ? "same"
+          : cv > bv ? (cv - bv > t.micro() * bv ? "regressed" : "slower") : "improved";
+      rows.add(new Row(family, strategy, "micro", metric.toString(), bv, cv, be, ce, true, beyond, verdict, bounded));
     }
     if (b.path("load").isObject() && c.path("load").isObject()) {
       load(family, strategy, b.path("load"), c.path("load"), t);

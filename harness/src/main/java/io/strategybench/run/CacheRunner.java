@@ -447,7 +447,7 @@ final class CacheRunner {
    * once, must meet the expired hot key within the origin's read of it (500 ms); a generator spreads 1,000 users
    * over tens of milliseconds, and on a small machine the target takes as long to read them.
    */
-  static final int STAMPEDE_LAG_MILLIS = 250;
+  static final int STAMPEDE_LAG_MILLIS = 400;
 
   private List<Variant> variants(CachePlan plan) {
     CachePlan.Load load = plan.load();
@@ -470,7 +470,7 @@ final class CacheRunner {
         default -> throw new IllegalArgumentException("unknown stampede protection '" + p + "'");
       }
       out.add(new Variant("stampede", p, serve, burst, "const:500ms", 2048, 2048, 4, 2, false, "the burst of 1,000"
-          + " readers must meet the expired key within the origin's 500 ms read of it; half of that is tolerated"));
+          + " readers must meet the expired key within the origin's 500 ms read of it; 400 ms is tolerated"));
     }
     // penetration: keys that do not exist, read in turn, each about 10 times over the phase (a negative entry is
     // admitted like any other, and an admission policy such as W-TinyLFU takes a key seen more than once): at

@@ -17,15 +17,15 @@ import java.util.Map;
  *       planned (coordinated omission by the generator itself);
  *   <li>the host stole more than {@value #STEAL_PERCENT}% of the CPU on average (a virtual machine waiting for its
  *       hypervisor);
- *   <li>the target was starved: in at least {@value #STARVED_PERCENT}% of the seconds wholly inside the phase, and at
- *       least two of them (or in any one by more than {@value #STARVED_HARD_FACTOR} times the tolerance) one of its event loops ran a task due
- *       every 10 ms later than its tolerance ({@value #LOOP_DELAY_MILLIS} ms unless the step states more) while its
- *       I/O thread spent more of that second runnable but waiting for a CPU than running (Linux's schedstat): the
- *       machine held it back, not its own work. Where schedstat is missing, the second counts when the target used
- *       under {@value #BUSY_TARGET_PERCENT}% of its I/O threads' cores and the machine had no core to spare (at
- *       least {@value #MACHINE_BUSY_PERCENT}% busy, or stolen). A loop late because its thread is busy running is
- *       the target's own cost, and the strategy's: that is measured, not excused. A second of garbage collection
- *       counts as the target's own.
+ *   <li>the target was starved for at least {@value #STARVED_PERCENT}% of its measured phase, enough to move its
+ *       99th percentile: the seconds wholly inside the phase in which one of its event loops ran a task due every
+ *       10 ms later than its tolerance ({@value #LOOP_DELAY_MILLIS} ms unless the step states more) while its I/O
+ *       thread spent more of that second runnable but waiting for a CPU than running (Linux's schedstat: the
+ *       machine held it back, not its own work) add up, each by its longest delay, to that share of the phase.
+ *       Where schedstat is missing, a second counts when the target used under {@value #BUSY_TARGET_PERCENT}% of its
+ *       I/O threads' cores and the machine had no core to spare (at least {@value #MACHINE_BUSY_PERCENT}% busy, or
+ *       stolen). A loop late because its thread is busy running is the target's own cost, and the strategy's: that
+ *       is measured, not excused. A second of garbage collection counts as the target's own.
  * </ul>
  *
  * <p>Checks on an inconclusive step are not judged. Everything the rules read is recorded with the step, second
@@ -34,9 +34,8 @@ import java.util.Map;
 final class Diagnosis {
   static final int LAG_P99_MILLIS = 50;
   static final int STEAL_PERCENT = 10;
-  static final int STARVED_PERCENT = 20;
-  static final int STARVED_HARD_FACTOR = 5;
-  static final int LOOP_DELAY_MILLIS = 20;
+  static final int STARVED_PERCENT = 1;
+  static final int LOOP_DELAY_MILLIS = 50;
   static final int BUSY_TARGET_PERCENT = 80;
   static final int MACHINE_BUSY_PERCENT = 90;
 
@@ -131,6 +130,7 @@ final class Diagnosis {
       double cpu = 0;
       double delayMax = 0;
       double waitedMax = 0;
+      double starvedMillis = 0;
       double waited = 0;
       double ioCpu = 0;
       boolean schedstat = true;
@@ -163,6 +163,7 @@ final class Diagnosis {
         }
         if (delay >= delayAllowanceMillis && heldBack && !ownPause) {
           starved++;
+          starvedMillis += delay;
           worst = Math.max(worst, delay);
         }
       }
@@ -178,23 +179,19 @@ final class Diagnosis {
         m.put("ioRunQueueMillisMax", round(waitedMax));
       }
       m.put("starvedSeconds", starved);
+      m.put("starvedMillis", round(starvedMillis));
       m.put("perSecond", kept);
       perTarget.add(m);
-      if (inWindow > 0 && ((starved >= 2 && starved * 100.0 / inWindow >= STARVED_PERCENT)
-          || worst > STARVED_HARD_FACTOR * delayAllowanceMillis)) {
-        reasons.add(schedstat
-            ? String.format(Locale.ROOT, "the %s was starved of CPU: in %d of %d seconds its event loop ran up to"
-                + " %.0f ms late (tolerated: %.0f ms) while its I/O thread waited for a CPU longer than it ran (up"
-                + " to %.0f ms in a second; machine busy"
-                + " %.0f%% on average, %.1f cores used by other programs, steal %.0f%%)", t.name(), starved,
-                inWindow, worst, delayAllowanceMillis, waitedMax, num(machine.get("busyMean")).doubleValue() * 100,
-                num(machine.get("otherCoresMean")).doubleValue(), stealMean * 100)
-            : String.format(Locale.ROOT, "the %s was starved of CPU: in %d of %d seconds its event loop ran up to"
-                + " %.0f ms late while it used under %d%% of its %d I/O thread(s) and the machine had no core to"
-                + " spare (busy %.0f%% on average, %.1f cores used by other programs, steal %.0f%%)", t.name(),
-                starved, inWindow, worst, BUSY_TARGET_PERCENT, t.ioThreads(),
-                num(machine.get("busyMean")).doubleValue() * 100, num(machine.get("otherCoresMean")).doubleValue(),
-                stealMean * 100));
+      double share = inWindow == 0 ? 0 : starvedMillis / (inWindow * 1000.0);
+      if (share * 100 >= STARVED_PERCENT) {
+        reasons.add(String.format(Locale.ROOT, "the %s was starved of CPU for about %.0f ms of %d measured seconds"
+            + " (%.1f%%, enough to move its 99th percentile): in %d second(s) its event loop ran up to %.0f ms late"
+            + " (tolerated: %.0f ms) while %s (machine busy %.0f%% on average, %.1f cores used by other programs,"
+            + " steal %.0f%%)", t.name(), starvedMillis, inWindow, share * 100, starved, worst, delayAllowanceMillis,
+            schedstat ? "its I/O thread waited for a CPU longer than it ran (up to " + Math.round(waitedMax)
+                + " ms in a second)" : "it used under " + BUSY_TARGET_PERCENT + "% of its I/O threads' cores and the"
+                + " machine had no core to spare", num(machine.get("busyMean")).doubleValue() * 100,
+            num(machine.get("otherCoresMean")).doubleValue(), stealMean * 100));
       }
     }
     out.put("targets", perTarget);

@@ -48,6 +48,7 @@ public final class GatlingRun {
    *     {@code p999}, {@code max}, {@code mean}, {@code min})
    * @param runFolder Gatling's own run folder (its HTML report)
    * @param status Gatling's exit status
+   *     (the counts are -1 when Gatling wrote no report: read them from the client latency log)
    */
   public record Result(long requests, long ok, long ko, double meanRps, Map<String, Double> latencyMillis,
       Path runFolder, int status) {}
@@ -72,8 +73,8 @@ public final class GatlingRun {
         List.of("-s", simulation, "-rf", resultsFolder.toAbsolutePath().toString(), "-rd", description));
     Process process = JavaProcess.start(command, log);
     started.accept(process);
+    Path hlog = properties.containsKey("hlog") ? Path.of(properties.get("hlog")) : null;
     try {
-      Path hlog = properties.containsKey("hlog") ? Path.of(properties.get("hlog")) : null;
       while (!process.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
         String live = liveFigures(hlog);
         String line = lastProgressLine(log);
@@ -89,7 +90,16 @@ public final class GatlingRun {
       throw new IOException("Gatling exited with status " + status + " and wrote no run folder:\n"
           + JavaProcess.tail(log, 20));
     }
-    return read(run.get(), request, status);
+    try {
+      return read(run.get(), request, status);
+    } catch (IOException e) {
+      if (hlog == null || !Files.isRegularFile(hlog)) {
+        throw e;
+      }
+      // Gatling ran but wrote no report (its own log writer failed, as it now and then does): the client latency
+      // log holds every measured request, and the figures come from it alone
+      return new Result(-1, -1, -1, Double.NaN, Map.of(), run.get(), status);
+    }
   }
 
   /**

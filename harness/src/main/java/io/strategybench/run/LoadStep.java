@@ -123,6 +123,12 @@ final class LoadStep implements AutoCloseable {
   Map<String, Object> measured(GatlingRun.Result gatling, Map<String, Object> stats, List<Map<String, Object>> allStats,
       int seconds) {
     LoadWindow window = LoadWindow.read(work.resolve("client.hlog"));
+    if (gatling.requests() < 0) {
+      // no Gatling report: the counts from the client latency log, which records every measured request
+      gatling = new GatlingRun.Result(window.requests(), window.requests() - window.ko(), window.ko(), Double.NaN,
+          Map.of(), gatling.runFolder(), gatling.status());
+      notes.accept("        " + label + ": Gatling wrote no report; its figures come from the client latency log");
+    }
     Map<String, Object> client = new LinkedHashMap<>();
     client.put("requests", gatling.requests());
     client.put("ok", gatling.ok());
@@ -149,7 +155,9 @@ final class LoadStep implements AutoCloseable {
       window.intervals(seconds, gatling.requests(), throughput, errorRate).forEach(intervals::put);
       List<Histogram> serverSeconds = LoadWindow.serverSeconds(work.resolve("server.hlog"), "measured"::equals);
       if (!serverSeconds.isEmpty() && server.get("p99Micros") instanceof Number p99) {
-        intervals.put("serverP99Micros", Bootstrap.Blocks.of(serverSeconds).percentile(99, 1e3, p99.doubleValue()));
+        Bootstrap.Blocks blocks = Bootstrap.Blocks.of(serverSeconds);
+        intervals.put("serverP99Micros", Bootstrap.repeat(blocks.percentile(99, 1e3, p99.doubleValue()),
+            p99.doubleValue(), 0, 0, Double.MAX_VALUE));
       }
       load.put("intervals", Json.MAPPER.convertValue(intervals, Map.class));
       load.put("tail", tail(window.latency.getTotalCount()));

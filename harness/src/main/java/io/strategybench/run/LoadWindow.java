@@ -79,6 +79,8 @@ final class LoadWindow {
         }
       } catch (FileNotFoundException ex) {
         // read as empty
+      } catch (RuntimeException ex) {
+        // a line being written (a log read while its run goes on): the seconds before it stand
       }
     }
     List<Second> seconds = new ArrayList<>();
@@ -132,29 +134,38 @@ final class LoadWindow {
   }
 
   /**
-   * 95% intervals of the phase's figures: {@code errorRate} (failed over all requests, by second), then
-   * {@code throughputRps}: in an open model the arrivals are the plan's, so the successful answers per second vary
-   * only with the share that failed, {@code requests / plannedSeconds × (1 − error rate)}; {@code p50Millis} and
-   * {@code p99Millis}. Each holds its point.
+   * Repeatability intervals of the phase's figures ({@link Bootstrap}): {@code errorRate} (failed over all requests,
+   * by second, and never narrower than a repeat's Poisson count of the failures), then {@code throughputRps}: in an
+   * open model the arrivals are the plan's, so the successful answers per second vary only with the share that
+   * failed, {@code requests / plannedSeconds × (1 − error rate)}; {@code p50Millis} and {@code p99Millis}, with the
+   * client's 1 ms resolution. Each holds its point.
    */
   Map<String, Interval> intervals(double plannedSeconds, long plannedRequests, double throughput, double errorRate) {
     Map<String, Interval> out = new LinkedHashMap<>();
     int n = seconds.size();
     double[] failed = new double[n];
     double[] requests = new double[n];
+    long failures = 0;
+    long all = 0;
     for (int i = 0; i < n; i++) {
       Second s = seconds.get(i);
       failed[i] = s.ko();
       requests[i] = s.requests();
+      failures += s.ko();
+      all += s.requests();
     }
-    Interval errors = Bootstrap.ratio(failed, requests, 1, errorRate);
+    Interval errors = Bootstrap.union(Bootstrap.repeat(Bootstrap.ratio(failed, requests, 1, errorRate), errorRate, 0, 0,
+        1), Bootstrap.poissonRepeat(failures, all, n)).holding(errorRate);
     double offered = plannedSeconds > 0 ? plannedRequests / plannedSeconds : 0;
     out.put("throughputRps", new Interval(offered * (1 - errors.high()), offered * (1 - errors.low()), n)
         .holding(throughput));
     out.put("errorRate", errors);
     Bootstrap.Blocks blocks = Bootstrap.Blocks.of(seconds.stream().map(Second::latency).toList());
-    out.put("p50Millis", whole(blocks.percentile(50, 1e6, millis(latency.getValueAtPercentile(50)))));
-    out.put("p99Millis", whole(blocks.percentile(99, 1e6, millis(latency.getValueAtPercentile(99)))));
+    for (int p : new int[] {50, 99}) {
+      double point = millis(latency.getValueAtPercentile(p));
+      out.put("p" + p + "Millis", whole(Bootstrap.repeat(blocks.percentile(p, 1e6, point), point, 1, 0,
+          Double.MAX_VALUE)));
+    }
     return out;
   }
 
@@ -176,8 +187,8 @@ final class LoadWindow {
           out.add(h);
         }
       }
-    } catch (FileNotFoundException ex) {
-      return out;
+    } catch (FileNotFoundException | RuntimeException ex) {
+      return out; // what was read before a line being written
     }
     return out;
   }

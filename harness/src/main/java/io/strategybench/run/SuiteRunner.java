@@ -460,7 +460,9 @@ public final class SuiteRunner {
   /** The raw material of a load run, relative to the run folder. */
   Map<String, String> loadFiles(GatlingRun.Result gatling, Path work) {
     Map<String, String> files = new LinkedHashMap<>();
-    files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
+    if (java.nio.file.Files.exists(gatling.runFolder().resolve("index.html"))) {
+      files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
+    }
     files.put("clientHlog", folder.relativize(work.resolve("client.hlog")).toString());
     files.put("serverHlog", folder.relativize(work.resolve("server.hlog")).toString());
     files.put("targetLog", folder.relativize(work.resolve("target.log")).toString());

@@ -53,6 +53,46 @@ class BootstrapTest {
   }
 
   @Test
+  void aRepeatRunLandsWithinTheFirstRunsRepeatabilityIntervalNineteenTimesInTwenty() {
+    SplittableRandom random = new SplittableRandom(11);
+    int pairs = 200;
+    int within50 = 0;
+    int within99 = 0;
+    for (int r = 0; r < pairs; r++) {
+      List<Histogram> first = run(random, 5, 600);
+      List<Histogram> repeat = run(random, 5, 600);
+      Histogram a = new Histogram(3);
+      Histogram b = new Histogram(3);
+      first.forEach(a::add);
+      repeat.forEach(b::add);
+      Bootstrap.Blocks blocks = Bootstrap.Blocks.of(first);
+      for (int p : new int[] {50, 99}) {
+        double point = a.getValueAtPercentile(p) / 1e6;
+        Interval i = Bootstrap.repeat(blocks.percentile(p, 1e6, point), point, 0, 0, Double.MAX_VALUE);
+        if (i.contains(b.getValueAtPercentile(p) / 1e6)) {
+          if (p == 50) {
+            within50++;
+          } else {
+            within99++;
+          }
+        }
+      }
+    }
+    assertThat(within50 / (double) pairs).isBetween(0.90, 1.0);
+    assertThat(within99 / (double) pairs).isBetween(0.90, 1.0);
+  }
+
+  @Test
+  void aRareFailureCountIsPredictedAsAPoissonCountIs() {
+    Interval three = Bootstrap.poissonRepeat(3, 2400, 8);
+    // a repeat of 3 failures in 2,400 lands within 3 ± (1.96 * sqrt(6) + 1)
+    assertThat(three.low()).isZero();
+    assertThat(three.high() * 2400).isCloseTo(3 + 1.96 * Math.sqrt(6) + 1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(three.contains(8 / 2400.0)).isTrue();
+    assertThat(Bootstrap.poissonRepeat(0, 2400, 8).high()).as("none failed: a repeat may see a few").isPositive();
+  }
+
+  @Test
   void theIntervalHoldsItsOwnEstimateAndNarrowsWithMoreSeconds() {
     SplittableRandom random = new SplittableRandom(7);
     List<Histogram> few = run(random, 4, 500);
