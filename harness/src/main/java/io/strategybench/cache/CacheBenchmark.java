@@ -1,6 +1,6 @@
 package io.strategybench.cache;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.scenario.ZipfKeys;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
@@ -53,9 +53,7 @@ public class CacheBenchmark {
 
   @Setup
   public void setup() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
-        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
-            List.of()));
+    StrategyRegistry registry = FamilyModules.fromHome().registry();
     CachePolicy policy = registry.strategy(CachePolicy.FAMILY, strategy)
         .create(Map.of("capacity", Integer.toString(capacity)), StrategyContext.system());
     cache = new PolicyCache<>(policy);

@@ -1,6 +1,7 @@
 package io.strategybench.cli;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.server.ServerStartException;
 import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.StrategyException;
@@ -71,7 +72,8 @@ public final class Bench implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  private StrategyRegistry registry;
+  private FamilyModules modules;
+  private List<Path> modulesJars;
 
   /** The StrategyBench home: where scripts/bench lives; {@code -Dstrategybench.home}, else the working folder. */
   public static Path home() {
@@ -82,12 +84,26 @@ public final class Bench implements Runnable {
     return pluginsDir != null ? pluginsDir : home().resolve("plugins");
   }
 
-  /** The registry of built-in and plugin strategies, loaded once. */
-  StrategyRegistry registry() {
-    if (registry == null) {
-      registry = StrategyRegistry.load(Families.all(), StrategyRegistry.pluginJars(pluginsDir(), plugins));
+  /** The families, built in and from plugins, loaded once. */
+  FamilyModules modules() {
+    List<Path> jars = StrategyRegistry.pluginJars(pluginsDir(), plugins);
+    if (modules == null || !jars.equals(modulesJars)) {
+      // the plugin options as parsed name other jars than the command line was built with (a caller that built it
+      // without the arguments): load those
+      modules = FamilyModules.load(jars);
+      modulesJars = jars;
     }
-    return registry;
+    return modules;
+  }
+
+  /** The registry of built-in and plugin strategies. */
+  StrategyRegistry registry() {
+    return modules().registry();
+  }
+
+  /** The family subcommands of a {@code simulate} or {@code micro} command. */
+  static List<String> familyNames(CommandLine.Model.CommandSpec spec) {
+    return spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
   }
 
   @Override
@@ -101,11 +117,62 @@ public final class Bench implements Runnable {
 
   /** Runs the CLI and returns its exit code. */
   public static int execute(String... args) {
-    return newCommandLine().execute(args);
+    CommandLine cli;
+    try {
+      cli = newCommandLine(args);
+    } catch (StrategyException e) {
+      System.err.println("bench: " + e.getMessage());
+      return EXIT_FAILURE;
+    }
+    return cli.execute(args);
   }
 
+  /** The command line with the built-in families and those of the default plugins folder. */
   public static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new Bench());
+    return newCommandLine(new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: the families of the plugins they name ({@code --plugin},
+   * {@code --plugins-dir}) add their {@code simulate} and {@code micro} subcommands and their {@code serve} options
+   * before the arguments are parsed.
+   */
+  public static CommandLine newCommandLine(String[] args) {
+    Bench bench = new Bench();
+    List<Path> explicit = new ArrayList<>();
+    Path dir = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("--plugin") || a.equals("--plugins-dir")) && i + 1 < args.length) {
+        if (a.equals("--plugin")) {
+          explicit.add(Path.of(args[++i]));
+        } else {
+          dir = Path.of(args[++i]);
+        }
+      } else if (a.startsWith("--plugin=")) {
+        explicit.add(Path.of(a.substring("--plugin=".length())));
+      } else if (a.startsWith("--plugins-dir=")) {
+        dir = Path.of(a.substring("--plugins-dir=".length()));
+      }
+    }
+    bench.modulesJars = StrategyRegistry.pluginJars(dir != null ? dir : home().resolve("plugins"), explicit);
+    bench.modules = FamilyModules.load(bench.modulesJars);
+    CommandLine cli = new CommandLine(bench);
+    CommandLine simulate = cli.getSubcommands().get("simulate");
+    CommandLine micro = cli.getSubcommands().get("micro");
+    ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+    for (FamilyModule module : bench.modules.all()) {
+      String name = module.family().name();
+      Object simulator = module.simulateCommand();
+      if (simulator != null) {
+        simulate.addSubcommand(name, simulator);
+      }
+      Object benchmark = module.microCommand();
+      if (benchmark != null) {
+        micro.addSubcommand(name, benchmark);
+      }
+      serve.addFamily(cli.getSubcommands().get("serve"), module);
+    }
     cli.setExecutionExceptionHandler(Bench::handleException);
     cli.setParameterExceptionHandler(Bench::handleParameterException);
     return cli;

@@ -1,5 +1,7 @@
 package io.strategybench.cli;
 
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.Family;
 import io.strategybench.strategy.SettingDescriptor;
@@ -38,7 +40,7 @@ final class ListCommand implements Callable<Integer> {
     List<Family<?>> families = family == null ? registry.families() : List.of(registry.family(family));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.write(document(registry, families)));
+      out.println(Json.write(document(bench.modules(), families)));
       return Bench.EXIT_OK;
     }
     for (Family<?> f : families) {
@@ -50,14 +52,12 @@ final class ListCommand implements Callable<Integer> {
               p.allowed());
         }
       }
-      if (f == io.strategybench.cache.CachePolicy.FAMILY) {
-        out.println("  write strategies of the cache stage (serve --write-strategy):");
-        for (io.strategybench.cache.WriteStrategy w : io.strategybench.cache.WriteStrategy.values()) {
-          out.printf("  %-28s %s%n", w.cliName(), w.summary());
+      FamilyModule module = bench.modules().find(f.name());
+      if (module != null) {
+        for (FamilyModule.Listing listing : module.listed()) {
+          out.println("  " + listing.heading() + ":");
+          listing.items().forEach((name, summary) -> out.printf("  %-28s %s%n", name, summary));
         }
-        out.println("  protections of the cache stage (serve options): --ttl-jitter (avalanche), --preload (avalanche),"
-            + " --single-flight, --xfetch-beta, --lock-stale (stampede), --negative-ttl, --bloom (penetration),"
-            + " --stale-while-revalidate; ETag and If-None-Match always");
       }
       out.println();
     }
@@ -68,7 +68,8 @@ final class ListCommand implements Callable<Integer> {
     return Bench.EXIT_OK;
   }
 
-  static Map<String, Object> document(StrategyRegistry registry, List<Family<?>> families) {
+  static Map<String, Object> document(FamilyModules modules, List<Family<?>> families) {
+    StrategyRegistry registry = modules.registry();
     List<Object> familyList = new ArrayList<>();
     for (Family<?> f : families) {
       List<Object> strategies = new ArrayList<>();
@@ -98,14 +99,13 @@ final class ListCommand implements Callable<Integer> {
       fm.put("title", f.title());
       fm.put("question", f.question());
       fm.put("strategies", strategies);
-      if (f == io.strategybench.cache.CachePolicy.FAMILY) {
-        List<Object> writes = new ArrayList<>();
-        for (io.strategybench.cache.WriteStrategy w : io.strategybench.cache.WriteStrategy.values()) {
-          writes.add(Map.of("name", w.cliName(), "summary", w.summary()));
+      FamilyModule module = modules.find(f.name());
+      if (module != null) {
+        for (FamilyModule.Listing listing : module.listed()) {
+          List<Object> items = new ArrayList<>();
+          listing.items().forEach((name, summary) -> items.add(Map.of("name", name, "summary", summary)));
+          fm.put(listing.key(), items);
         }
-        fm.put("writeStrategies", writes);
-        fm.put("protections", List.of("ttl-jitter", "preload", "single-flight", "xfetch", "lock-stale",
-            "negative-cache", "bloom", "stale-while-revalidate", "conditional-requests"));
       }
       familyList.add(fm);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -26,6 +27,9 @@ import picocli.CommandLine.Spec;
         ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class MergeCommand implements Callable<Integer> {
+  @ParentCommand
+  Bench bench;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +43,7 @@ final class MergeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ObjectNode merged = Merge.merge(runs, out, System.err);
     RunResults results = Json.MAPPER.treeToValue(merged, RunResults.class);
-    ReportWriter.write(out, results);
+    ReportWriter.write(out, results, bench.modules());
     PrintWriter o = spec.commandLine().getOut();
     o.println("merged " + runs.size() + " runs of " + results.suite);
     o.println("results: " + out.resolve(ResultsWriter.FILE));

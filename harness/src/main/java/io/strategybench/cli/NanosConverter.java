@@ -5,7 +5,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads a duration option ({@code 500ms}, {@code 10s}) as nanoseconds. */
-final class NanosConverter implements ITypeConverter<Long> {
+public final class NanosConverter implements ITypeConverter<Long> {
   @Override
   public Long convert(String value) {
     try {

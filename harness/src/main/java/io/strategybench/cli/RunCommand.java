@@ -89,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Suite suite = SuiteFiles.load(suiteName);
+    Suite suite = SuiteFiles.load(suiteName, bench.modules());
     List<String> strategies = this.strategies.isEmpty() ? suite.strategies() : this.strategies;
     List<String> lenses = this.lenses.isEmpty() ? suite.lenses() : this.lenses;
     new SuiteRunner.Options(strategies, lenses, duration, profile); // validates before anything starts
@@ -99,12 +99,12 @@ final class RunCommand implements Callable<Integer> {
     var registry = bench.registry();
     for (String name : strategies) {
       boolean known = suite.families().stream()
-          .anyMatch(f -> registry.strategies(f).stream().anyMatch(d -> d.name().equals(name)));
+          .anyMatch(f -> registry.strategies(registry.family(f)).stream().anyMatch(d -> d.name().equals(name)));
       if (!known) {
         StringBuilder valid = new StringBuilder();
         for (var f : suite.families()) {
-          valid.append(valid.length() == 0 ? "" : "; ").append(f.name()).append(": ")
-              .append(String.join(", ", registry.strategies(f).stream().map(d -> d.name()).toList()));
+          valid.append(valid.length() == 0 ? "" : "; ").append(f).append(": ")
+              .append(String.join(", ", registry.strategies(registry.family(f)).stream().map(d -> d.name()).toList()));
         }
         throw new IllegalArgumentException("unknown strategy '" + name + "' in suite " + suite.name()
             + "; valid strategy names: " + valid);
@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
     }
     System.err.println("running suite " + suite.name() + " into " + folder);
     Progress progress = new Progress(System.err, System.console() != null);
-    SuiteRunner runner = new SuiteRunner(suite, registry, pluginArgs, folder,
+    SuiteRunner runner = new SuiteRunner(suite, bench.modules(), pluginArgs, folder,
         new SuiteRunner.Options(strategies, lenses, duration, profile, recalibrate), progress);
     int status = runner.run();
     PrintWriter o = spec.commandLine().getOut();

@@ -1,23 +1,12 @@
 package io.strategybench.cli;
 
-import io.strategybench.cache.CachePolicy;
-import io.strategybench.cache.CacheStage;
-import io.strategybench.cache.Origin;
-import io.strategybench.hashing.ConsistentHash;
-import io.strategybench.hashing.ShardedCacheStage;
-import io.strategybench.lb.BackendAddress;
-import io.strategybench.lb.LoadBalancer;
-import io.strategybench.lb.LoadBalancerStage;
-import io.strategybench.ratelimit.RateLimitStage;
-import io.strategybench.ratelimit.RateLimiter;
-import io.strategybench.ratelimit.RuleLimiters;
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.StageFactory;
 import io.strategybench.server.ServerConfig;
 import io.strategybench.server.Stage;
 import io.strategybench.server.TargetServer;
-import io.strategybench.server.Upstream;
-import io.strategybench.strategy.Family;
-import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyDescriptor;
+import io.strategybench.strategy.StrategyException;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,53 +15,60 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code bench serve}: the Netty target server running one strategy, until stopped. */
-@Command(name = "serve", header = "Run the Netty target server with one strategy of a family.",
+/**
+ * {@code bench serve}: the Netty target server running a pipeline of stages, each one strategy of a family,
+ * until stopped. The families add their stages' options at start ({@link #addFamily}); this class names none.
+ */
+@Command(name = "serve", header = "Run the Netty target server: one strategy of a family, or a pipeline of stages.",
+    customSynopsis = {"bench serve [--stage FAMILY[:STRATEGY]]... [-p [FAMILY.]KEY=VALUE]... [OPTION]...",
+        "bench serve [--family NAME] [--strategy NAME] [-p KEY=VALUE]... [OPTION]..."},
     description = {
         "",
-        "--family lb (the default): a load balancer in front of real HTTP servers (--backend HOST:PORT[,weight=W],"
-            + " repeatable) or N simulated in-process backends (--simulated N, shaped by the --sim-* options);"
-            + " /_/backends adds, removes, kills and revives backends while traffic flows.",
+        "Each request goes through the stages in order; a stage answers it or passes it to the next (a rate limiter"
+            + " passes what it admits, a cache passes its misses). --stage FAMILY:STRATEGY, repeatable, names them"
+            + " in order, e.g. the API gateway:",
         "",
-        "--family hashing: the router of a sharded cache. Each request's path is its key; the strategy picks the"
-            + " cache node (an in-process LRU, --cache-* options) that answers it, or fetches from a slow origin"
-            + " (--origin-* options) on a miss. /_/nodes lists (GET) and adds (POST) nodes, DELETE /_/nodes/NAME"
-            + " removes one; --node-event schedules changes.",
+        "  bench serve --stage ratelimit:token-bucket --stage cache:w-tinylfu --stage lb:power-of-two-choices"
+            + " --backend 127.0.0.1:9001 --backend 127.0.0.1:9002",
         "",
-        "--family ratelimit: an API gateway's rate limiter (--rule, --throttle and the other rate-limit options)"
-            + " in front of a round-robin load balancer over real (--backend) or simulated (--simulated, 2 by"
-            + " default) backends. A request over the limit gets 429 with Retry-After and RateLimit-* headers, or"
-            + " waits (--throttle delay|queue).",
+        "--family NAME [--strategy S] is the short form for one family's usual pipeline (rate limiting puts a"
+            + " round-robin load balancer behind its limiter). An option marked (NAME) belongs to that family's"
+            + " stage. With several stages, scope a strategy parameter by family: -p lb.choices=3.",
         "",
-        "--family cache: a bounded cache run by the strategy (an eviction policy; --capacity entries) in front of a"
-            + " slow origin (--origin-* options; --keys keys). GET /k/KEY reads, PUT /k/KEY writes through"
-            + " --write-strategy; --ttl, --ttl-jitter, --stale-while-revalidate expire entries; --single-flight,"
-            + " --xfetch-beta, --lock-stale, --negative-ttl, --bloom and --preload protect the origin. /_/cache/crash"
-            + " simulates the process dying (the write-behind queue is lost).",
+        "Every pipeline: GET /_/health, GET /_/stats (each stage's counters and the time it added), POST /_/reset."
+            + " Runs until interrupted (Ctrl-C or SIGTERM).",
         "",
-        "Every family: GET /_/health, GET /_/stats, POST /_/reset. Runs until interrupted (Ctrl-C or SIGTERM).",
-        ""},
+        "Families with a stage:"},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer> {
+  private static final String MIXIN_PREFIX = "stage-options-";
+
   @ParentCommand
   Bench bench;
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--stage", paramLabel = "FAMILY[:STRATEGY]", showDefaultValue = Visibility.NEVER,
+      description = "A stage of the pipeline, in order (repeatable); the family's default strategy when none is"
+          + " named. Overrides --family and --strategy.")
+  List<String> stageSpecs = new ArrayList<>();
 
   @Option(names = "--family", paramLabel = "NAME", defaultValue = "lb",
-      description = "Family whose stage the server runs (see `bench list`).")
+      description = "Without --stage: the family whose usual pipeline the server runs (see `bench list`).")
   String family;
 
   @Mixin
@@ -94,44 +90,8 @@ final class ServeCommand implements Callable<Integer> {
           + " io_uring or nio.")
   String transport;
 
-  @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=W]", showDefaultValue = Visibility.NEVER,
-      description = "A real backend, any HTTP/1.1 server (repeatable; none by default).")
-  List<String> backends = new ArrayList<>();
-
-  @Option(names = "--simulated", paramLabel = "N", defaultValue = "0",
-      description = "Number of simulated in-process backends (named b1..bN), shaped by the --sim-* options.")
-  int simulated;
-
-  @Option(names = "--sim-threads", paramLabel = "N", defaultValue = "1",
-      description = "Event-loop threads shared by the simulated backends (apart from --io-threads).")
-  int simThreads;
-
   @Mixin
-  PoolOptions pool;
-
-  @Mixin
-  HealthOptions health;
-
-  @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,
-      description = "How long a connection to a backend may take before the request is retried elsewhere.")
-  long connectTimeoutNanos;
-
-  @Option(names = "--response-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = NanosConverter.class,
-      description = "How long a backend may take to answer before the client gets 504.")
-  long responseTimeoutNanos;
-
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096",
-      description = "Most connections to one backend per I/O thread.")
-  int maxConnections;
-
-  @Mixin
-  CacheOptions cache;
-
-  @Mixin
-  RateLimitOptions rateLimit;
-
-  @Mixin
-  CacheStageOptions caching;
+  OriginOptions origin;
 
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
@@ -153,99 +113,169 @@ final class ServeCommand implements Callable<Integer> {
       description = "Write server latency as an HdrHistogram log (one interval a second) to this file.")
   Path hlog;
 
+  /**
+   * Adds a family's stage options to {@code serve} (its command line {@code serveLine}), and the family to the
+   * help's list.
+   *
+   * @throws StrategyException when one of its options has the name of an option already there
+   */
+  void addFamily(CommandLine serveLine, FamilyModule module) {
+    StageFactory stages = module.stages();
+    if (stages == null) {
+      return;
+    }
+    String name = module.family().name();
+    Object options = stages.options();
+    if (options != null) {
+      try {
+        serveLine.addMixin(MIXIN_PREFIX + name, options);
+      } catch (CommandLine.DuplicateOptionAnnotationsException e) {
+        throw new StrategyException("family '" + name + "' declares a serve option that another family or serve"
+            + " itself already has: " + e.getMessage());
+      }
+    }
+    List<String> description = new ArrayList<>(List.of(serveLine.getCommandSpec().usageMessage().description()));
+    description.add("  " + name + " (" + module.family().title() + "; default strategy " + stages.defaultStrategy()
+        + ", usual pipeline " + String.join(" → ", stages.pipeline(name, stages.defaultStrategy())) + ")");
+    serveLine.getCommandSpec().usageMessage().description(description.toArray(String[]::new));
+  }
+
   private static io.netty.util.ResourceLeakDetector.Level leakLevel(String name) {
     try {
-      return io.netty.util.ResourceLeakDetector.Level.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+      return io.netty.util.ResourceLeakDetector.Level.valueOf(name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--leak-detection must be disabled, simple, advanced or paranoid, got '"
           + name + "'");
     }
   }
 
+  /** One stage as named: its family and strategy. */
+  private record Named(FamilyModule module, StrategyDescriptor<?> strategy) {
+    String family() {
+      return module.family().name();
+    }
+  }
+
+  /** The stages the command line names, in order. */
+  private List<Named> pipeline() {
+    StrategyRegistry registry = bench.registry();
+    List<String> specs = stageSpecs;
+    if (specs.isEmpty()) {
+      FamilyModule module = withStage(family);
+      StageFactory stages = module.stages();
+      specs = stages.pipeline(family, strategy.strategyOr(stages.defaultStrategy()));
+    } else if (strategy.strategy != null) {
+      throw new IllegalArgumentException("--strategy goes with --family; with --stage name the strategy in it"
+          + " (--stage " + stageSpecs.get(0).split(":", 2)[0] + ":" + strategy.strategy + ")");
+    }
+    List<Named> named = new ArrayList<>();
+    for (String s : specs) {
+      int colon = s.indexOf(':');
+      String familyName = colon < 0 ? s : s.substring(0, colon);
+      FamilyModule module = withStage(familyName);
+      String strategyName = colon < 0 ? module.stages().defaultStrategy() : s.substring(colon + 1);
+      if (named.stream().anyMatch(n -> n.family().equals(familyName))) {
+        throw new IllegalArgumentException("--stage " + s + ": the pipeline has a " + familyName + " stage already;"
+            + " each family's stage appears once");
+      }
+      named.add(new Named(module, registry.strategy(module.family(), strategyName)));
+    }
+    return named;
+  }
+
+  private FamilyModule withStage(String name) {
+    FamilyModule module = bench.modules().named(name);
+    if (module.stages() == null) {
+      throw new IllegalArgumentException("family '" + name + "' puts no stage in the target; families with one: "
+          + String.join(", ", bench.modules().all().stream().filter(m -> m.stages() != null)
+              .map(m -> m.family().name()).toList()));
+    }
+    return module;
+  }
+
+  /**
+   * Each stage's strategy parameters: {@code -p FAMILY.KEY=V} goes to that family's stage; {@code -p KEY=V} to the
+   * first stage when the pipeline came from --family, or to the only stage.
+   */
+  private Map<String, Map<String, String>> params(List<Named> stages) {
+    Map<String, Map<String, String>> byFamily = new LinkedHashMap<>();
+    stages.forEach(n -> byFamily.put(n.family(), new LinkedHashMap<>()));
+    for (Map.Entry<String, String> p : strategy.params.entrySet()) {
+      String key = p.getKey();
+      int dot = key.indexOf('.');
+      if (dot > 0 && byFamily.containsKey(key.substring(0, dot))) {
+        byFamily.get(key.substring(0, dot)).put(key.substring(dot + 1), p.getValue());
+      } else if (stageSpecs.isEmpty() || stages.size() == 1) {
+        byFamily.get(stages.get(0).family()).put(key, p.getValue());
+      } else {
+        throw new IllegalArgumentException("--param " + key + ": with several stages, name the stage's family ("
+            + String.join(", ", byFamily.keySet().stream().map(f -> f + "." + key).toList()) + ")");
+      }
+    }
+    return byFamily;
+  }
+
+  /** Refuses options of families that have no stage in the pipeline: they would be silently ignored. */
+  private void checkOptionsBelong(List<Named> stages) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    if (parsed == null) {
+      return;
+    }
+    for (Map.Entry<String, CommandLine.Model.CommandSpec> mixin : spec.mixins().entrySet()) {
+      if (!mixin.getKey().startsWith(MIXIN_PREFIX)) {
+        continue;
+      }
+      String owner = mixin.getKey().substring(MIXIN_PREFIX.length());
+      if (stages.stream().anyMatch(n -> n.family().equals(owner))) {
+        continue;
+      }
+      for (OptionSpec option : mixin.getValue().options()) {
+        if (parsed.hasMatchedOption(option.longestName())) {
+          throw new IllegalArgumentException(option.longestName() + " is an option of the " + owner + " stage, which"
+              + " is not in the pipeline (" + String.join(" → ", stages.stream()
+                  .map(n -> n.family() + ":" + n.strategy().name()).toList()) + ")");
+        }
+      }
+    }
+  }
+
+  private Object optionsOf(String familyName) {
+    CommandLine.Model.CommandSpec mixin = spec.mixins().get(MIXIN_PREFIX + familyName);
+    return mixin == null ? null : mixin.userObject();
+  }
+
   @Override
   public Integer call() throws Exception {
-    StrategyRegistry registry = bench.registry();
-    Family<?> chosen = registry.family(family);
+    List<Named> named = pipeline();
+    checkOptionsBelong(named);
+    Map<String, Map<String, String>> params = params(named);
     ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
         "SESSIONID", addForwardedFor, allocator);
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
     }
-    StrategyDescriptor<?> descriptor;
-    Stage stage = null;
-    List<Stage> stages = null;
-    String backendsLine;
-    if (chosen == LoadBalancer.FAMILY) {
-      StrategyDescriptor<LoadBalancer> lb = registry.strategy(LoadBalancer.FAMILY, strategy.strategyOr("round-robin"));
-      lb.validate(strategy.params);
-      if (simulated < 0) {
-        throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
-      }
-      List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
-      Upstream.Limits limits = new Upstream.Limits(
-          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
-          maxConnections, Math.min(1024, maxConnections));
-      stage = new LoadBalancerStage(lb.create(strategy.params, StrategyContext.system()), lb.name(), real,
-          simulated > 0 ? pool.build(simulated) : List.of(), health.policy(), limits, simThreads);
-      descriptor = lb;
-      backendsLine = (real.size() + simulated) + " backend(s)";
-    } else if (chosen == ConsistentHash.FAMILY) {
-      StrategyDescriptor<ConsistentHash> hashing = registry.strategy(ConsistentHash.FAMILY, strategy.strategyOr("ring"));
-      hashing.validate(strategy.params);
-      ShardedCacheStage.Config cacheConfig = cache.build();
-      stage = new ShardedCacheStage(hashing.create(strategy.params, StrategyContext.system()), hashing.name(),
-          cacheConfig);
-      descriptor = hashing;
-      backendsLine = cacheConfig.nodes() + " cache node(s)";
-    } else if (chosen == RateLimiter.FAMILY) {
-      StrategyDescriptor<RateLimiter> limiter = registry.strategy(RateLimiter.FAMILY, strategy.strategyOr("token-bucket"));
-      limiter.validate(strategy.params);
-      RateLimitStage.Config rlConfig = rateLimit.build(
-          Long.parseLong(RuleLimiters.param(limiter, strategy.params, "limit")),
-          Long.parseLong(RuleLimiters.param(limiter, strategy.params, "window-millis")));
-      if (simulated < 0) {
-        throw new IllegalArgumentException("--simulated must be 0 or more, got " + simulated);
-      }
-      List<BackendAddress> real = backends.stream().map(BackendAddress::parse).toList();
-      int sims = real.isEmpty() && simulated == 0 ? 2 : simulated;
-      Upstream.Limits limits = new Upstream.Limits(
-          (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos)), responseTimeoutNanos,
-          maxConnections, Math.min(1024, maxConnections));
-      RateLimitStage rl = new RateLimitStage(limiter.name(), rlConfig,
-          RuleLimiters.factory(limiter, strategy.params, StrategyContext.system()));
-      LoadBalancerStage behind = new LoadBalancerStage(
-          registry.strategy(LoadBalancer.FAMILY, "round-robin").create(Map.of(), StrategyContext.system()),
-          "round-robin", real, sims > 0 ? pool.build(sims) : List.of(), health.policy(), limits, simThreads);
-      stages = List.of(rl, behind);
-      descriptor = limiter;
-      backendsLine = rlConfig.rules().size() + " rule(s) in front of " + (real.size() + sims)
-          + " round-robin backend(s)";
-    } else if (chosen == CachePolicy.FAMILY) {
-      StrategyDescriptor<CachePolicy> policy = registry.strategy(CachePolicy.FAMILY, strategy.strategyOr("lru"));
-      if (strategy.params.containsKey("capacity")) {
-        throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
-      }
-      CacheStage.Config cacheConfig = caching.build(); // names --capacity, --ttl, ... before the policy's checks
-      Map<String, String> params = new LinkedHashMap<>(strategy.params);
-      params.put("capacity", Long.toString(caching.capacity));
-      policy.validate(params);
-      Origin origin = new Origin(new Origin.Config(caching.keys,
-          io.strategybench.backend.ServiceTime.parse(cache.originTime, "--origin-time"), cache.originCapacity,
-          cache.originQueue));
-      stage = new CacheStage(policy.create(params, StrategyContext.system()), policy.name(), origin, cacheConfig);
-      descriptor = policy;
-      backendsLine = "a " + caching.capacity + "-entry cache (" + cacheConfig.write().cliName() + ") in front of an"
-          + " origin of " + caching.keys + " keys";
-    } else {
-      throw new IllegalArgumentException("family '" + family + "' has no target stage yet; serve supports: lb,"
-          + " hashing, ratelimit, cache");
+    StageFactory.Common common = origin.common(ioThreads);
+    List<Stage> stages = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < named.size(); i++) {
+      Named n = named.get(i);
+      StageFactory.Built built = n.module().stages().build(new StageFactory.Request(bench.registry(), n.strategy(),
+          params.get(n.family()), optionsOf(n.family()), common, i, named.size()));
+      stages.add(built.stage());
+      lines.add(n.family() + "/" + n.strategy().name() + " (" + built.description() + ")");
     }
     Map<String, Object> info = new LinkedHashMap<>();
-    info.put("family", chosen.name());
-    info.put("strategy", descriptor.name());
-    info.put("parameters", strategy.params);
-    TargetServer server = new TargetServer(config, stages != null ? stages : List.of(stage), info);
+    info.put("family", named.get(0).family());
+    info.put("strategy", named.get(0).strategy().name());
+    info.put("parameters", params.get(named.get(0).family()));
+    List<Map<String, Object>> pipeline = new ArrayList<>();
+    for (Named n : named) {
+      pipeline.add(Map.of("family", n.family(), "strategy", n.strategy().name(), "parameters",
+          params.get(n.family())));
+    }
+    info.put("pipeline", pipeline);
+    TargetServer server = new TargetServer(config, stages, info);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -261,9 +291,8 @@ final class ServeCommand implements Callable<Integer> {
       Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("serving %s/%s on http://%s:%d/ with %s, %d I/O thread(s), %s; stats at /_/stats;"
-            + " Ctrl-C stops%n", chosen.name(), descriptor.name(), host, server.port(), backendsLine,
-        ioThreads, server.transport().name().toLowerCase());
+    out.printf("serving %s on http://%s:%d/ with %d I/O thread(s), %s; stats at /_/stats; Ctrl-C stops%n",
+        String.join(" → ", lines), host, server.port(), ioThreads, server.transport().name().toLowerCase(Locale.ROOT));
     out.flush();
     stopped.await();
     return Bench.EXIT_OK;

@@ -6,9 +6,9 @@ import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** Which strategy, and its parameters. */
-final class StrategyOptions {
+public final class StrategyOptions {
   @Option(names = "--strategy", paramLabel = "NAME", showDefaultValue = Visibility.NEVER,
-      description = "Strategy to run (see `bench list`; default: round-robin for lb, ring for hashing, token-bucket for ratelimit, lru for cache).")
+      description = "Strategy to run (see `bench list`; by default the family's own, which `bench list` marks).")
   String strategy;
 
   /** The chosen strategy, or the family's default. */

@@ -15,12 +15,12 @@ import java.util.Map;
  * takes names separated by commas or {@code all}; {@code --param KEY=VALUE} goes to every chosen strategy
  * that has that parameter, {@code --param NAME:KEY=VALUE} to one strategy.
  */
-final class StrategySelection {
+public final class StrategySelection {
   private StrategySelection() {}
 
-  record Chosen<S>(StrategyDescriptor<S> descriptor, Map<String, String> params) {}
+  public record Chosen<S>(StrategyDescriptor<S> descriptor, Map<String, String> params) {}
 
-  static <S> List<Chosen<S>> resolve(StrategyRegistry registry, Family<S> family, List<String> names,
+  public static <S> List<Chosen<S>> resolve(StrategyRegistry registry, Family<S> family, List<String> names,
       Map<String, String> params) {
     List<StrategyDescriptor<S>> descriptors = new ArrayList<>();
     if (names.isEmpty() || names.contains("all")) {

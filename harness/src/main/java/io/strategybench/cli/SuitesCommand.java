@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,6 +24,9 @@ import picocli.CommandLine.Spec;
         ""},
     mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
 final class SuitesCommand implements Callable<Integer> {
+  @ParentCommand
+  Bench bench;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,11 +42,11 @@ final class SuitesCommand implements Callable<Integer> {
     List<String> names = files.isEmpty() ? SuiteFiles.BUILT_IN : files;
     List<Map<String, Object>> docs = new ArrayList<>();
     for (String name : names) {
-      Suite suite = SuiteFiles.load(name);
+      Suite suite = SuiteFiles.load(name, bench.modules());
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("suite", suite.name());
       doc.put("source", files.isEmpty() ? "scenarios/suites/" + name + ".yaml" : name);
-      doc.put("families", suite.families().stream().map(f -> f.name()).toList());
+      doc.put("families", suite.families());
       doc.put("strategies", suite.strategies().isEmpty() ? "all" : suite.strategies());
       doc.put("lenses", suite.lenses().isEmpty() ? Suite.LENSES : suite.lenses());
       doc.put("checks", suite.checks().size());

@@ -5,7 +5,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads a time-to-live ({@code 30s}, {@code 500ms}, or {@code 0} for none) as nanoseconds; never negative. */
-final class TtlConverter implements ITypeConverter<Long> {
+public final class TtlConverter implements ITypeConverter<Long> {
   @Override
   public Long convert(String value) {
     String text = value.trim();

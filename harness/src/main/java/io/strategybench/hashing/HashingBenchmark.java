@@ -1,6 +1,6 @@
 package io.strategybench.hashing;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
 import java.nio.file.Path;
@@ -55,9 +55,7 @@ public class HashingBenchmark {
   }
 
   static ConsistentHash create(String strategy) {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
-        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
-            List.of()));
+    StrategyRegistry registry = FamilyModules.fromHome().registry();
     return registry.strategy(ConsistentHash.FAMILY, strategy).create(Map.of(), StrategyContext.system());
   }
 

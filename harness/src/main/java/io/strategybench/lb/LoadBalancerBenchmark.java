@@ -1,6 +1,6 @@
 package io.strategybench.lb;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
 import java.nio.file.Path;
@@ -82,9 +82,7 @@ public class LoadBalancerBenchmark {
 
   @Setup
   public void setup() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
-        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
-            List.of()));
+    StrategyRegistry registry = FamilyModules.fromHome().registry();
     balancer = registry.strategy(LoadBalancer.FAMILY, strategy).create(Map.of(), StrategyContext.system());
     List<Backend> pool = new ArrayList<>();
     for (int i = 0; i < backends; i++) {

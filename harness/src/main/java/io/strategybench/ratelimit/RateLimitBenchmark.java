@@ -1,6 +1,6 @@
 package io.strategybench.ratelimit;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
 import java.nio.file.Path;
@@ -52,9 +52,7 @@ public class RateLimitBenchmark {
 
   @Setup
   public void setup() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
-        StrategyRegistry.pluginJars(Path.of(System.getProperty("strategybench.home", ".")).resolve("plugins"),
-            List.of()));
+    StrategyRegistry registry = FamilyModules.fromHome().registry();
     var descriptor = registry.strategy(RateLimiter.FAMILY, strategy);
     Map<String, String> params = new LinkedHashMap<>();
     params.put("limit", Long.toString(LIMIT));

@@ -47,7 +47,7 @@ public class RateLimitReferenceBenchmark {
   @Setup
   public void setup() {
     keyNames = RateLimitBenchmark.names(keys);
-    tokenBucket = io.strategybench.strategy.StrategyRegistry.load(io.strategybench.Families.all(), java.util.List.of())
+    tokenBucket = io.strategybench.family.FamilyModules.builtIn().registry()
         .strategy(RateLimiter.FAMILY, "token-bucket")
         .create(java.util.Map.of("limit", Long.toString(RateLimitBenchmark.LIMIT), "window-millis", "1000"),
             StrategyContext.system());

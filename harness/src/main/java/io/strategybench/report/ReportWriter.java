@@ -1,5 +1,7 @@
 package io.strategybench.report;
 
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.results.RunResults;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
@@ -26,17 +28,24 @@ public final class ReportWriter {
 
   private final Path folder;
   private final RunResults results;
+  private final FamilyModules modules;
   private final StringBuilder html = new StringBuilder();
 
-  private ReportWriter(Path folder, RunResults results) {
+  private ReportWriter(Path folder, RunResults results, FamilyModules modules) {
     this.folder = folder;
     this.results = results;
+    this.modules = modules;
   }
 
-  /** Writes the report of the run in {@code folder} and returns its path. */
-  public static Path write(Path folder, RunResults results) throws IOException {
+  /** Writes the report of the run in {@code folder}, each family's section by its module, and returns its path. */
+  /** The families the report knows: their sections, and their strategies' characteristics. */
+  public FamilyModules modules() {
+    return modules;
+  }
+
+  public static Path write(Path folder, RunResults results, FamilyModules modules) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    return new ReportWriter(folder, results).render();
+    return new ReportWriter(folder, results, modules).render();
   }
 
   private Path render() throws IOException {
@@ -58,14 +67,17 @@ public final class ReportWriter {
     }
     trust();
     for (FamilyResults family : results.families) {
-      switch (family.family) {
-        case "lb" -> new LbSection(this, family).render();
-        case "hashing" -> new HashingSection(this, family).render();
-        case "ratelimit" -> new RateLimitSection(this, family).render();
-        case "cache" -> new CacheSection(this, family).render();
-        default -> html.append("<h2>").append(esc(family.title)).append("</h2><p class=\"note\">No report section for"
-            + " this family yet; its figures are in results.json.</p>\n");
+      FamilyModule module = modules.find(family.family);
+      if (module != null) {
+        module.report(this, family);
+      } else {
+        html.append("<h2>").append(esc(family.title)).append("</h2><p class=\"note\">The family '")
+            .append(esc(family.family)).append("' is not installed here (a plugin left out?); its figures are in"
+                + " results.json.</p>\n");
       }
+    }
+    if (results.pipeline != null) {
+      new PipelineSection(this, results.pipeline).render();
     }
     environment();
     html.append("</body></html>\n");
@@ -130,16 +142,16 @@ public final class ReportWriter {
 
   // ---- helpers shared by the family sections -------------------------------------------------------------
 
-  StringBuilder html() {
+  public StringBuilder html() {
     return html;
   }
 
-  Path folder() {
+  public Path folder() {
     return folder;
   }
 
   /** Writes a chart to charts/ and inlines it. */
-  void chart(Charts.Chart chart) throws IOException {
+  public void chart(Charts.Chart chart) throws IOException {
     String svg = Charts.write(chart, folder.resolve("charts"));
     html.append("<figure class=\"chart\">").append(svg).append("<figcaption><a href=\"charts/")
         .append(chart.name()).append(".svg\">SVG</a> · <a href=\"charts/").append(chart.name())
@@ -150,7 +162,7 @@ public final class ReportWriter {
    * A table with one row per strategy; columns whose {@code lowerIsBetter} is set mark their best value, and, where
    * the column has intervals, every value whose interval overlaps the best one's (indistinguishable from it).
    */
-  void table(List<StrategyResults> strategies, List<Column> columns) {
+  public void table(List<StrategyResults> strategies, List<Column> columns) {
     Map<Column, Double> best = new LinkedHashMap<>();
     Map<Column, double[]> bestInterval = new LinkedHashMap<>();
     for (Column c : columns) {
@@ -216,7 +228,7 @@ public final class ReportWriter {
   }
 
   /** The family's checks, errors and raw files. */
-  void checksAndFiles(FamilyResults family) {
+  public void checksAndFiles(FamilyResults family) {
     List<StrategyResults> strategies = family.strategies;
     html.append("<h3>Checks</h3>\n<table class=\"summary\"><thead><tr><th>strategy</th><th>lens</th><th>check</th>"
         + "<th>value</th><th>expected</th><th title=\"what the condition allows beyond the ideal, and why\">margin"
@@ -252,7 +264,7 @@ public final class ReportWriter {
   }
 
   /** A check's result: pass, FAIL, or not judged with the reason. */
-  static String verdict(Check c) {
+  public static String verdict(Check c) {
     if (c.inconclusive()) {
       return "<span class=\"skip\" title=\"" + esc(c.reason()) + "\">not judged</span>";
     }
@@ -260,7 +272,7 @@ public final class ReportWriter {
   }
 
   /** A load run's raw file, or null. */
-  java.nio.file.Path file(StrategyResults s, String key) {
+  public java.nio.file.Path file(StrategyResults s, String key) {
     if (s.load == null || !(s.load.get("files") instanceof Map<?, ?> files) || files.get(key) == null) {
       return null;
     }
@@ -268,7 +280,7 @@ public final class ReportWriter {
   }
 
   /** Whether the series' 99th percentiles are more than ten times apart: then a log latency axis reads better. */
-  static boolean spread(Map<String, Histogram> series) {
+  public static boolean spread(Map<String, Histogram> series) {
     double low = Double.MAX_VALUE;
     double high = 0;
     for (Histogram h : series.values()) {
@@ -291,14 +303,14 @@ public final class ReportWriter {
    * @param interval the value's 95% interval {low, high}, or null
    * @param flag whether to mark the value as resting on too few samples, or null
    */
-  record Column(String title, String help, String format, int better, Function<StrategyResults, Double> value,
+  public record Column(String title, String help, String format, int better, Function<StrategyResults, Double> value,
       Function<StrategyResults, String> text, Function<StrategyResults, double[]> interval,
       Function<StrategyResults, Boolean> flag) {
-    static Column number(String title, String help, String format, int better, Function<StrategyResults, Double> value) {
+    public static Column number(String title, String help, String format, int better, Function<StrategyResults, Double> value) {
       return new Column(title, help, format, better, value, null, null, null);
     }
 
-    static Column html(String title, String help, Function<StrategyResults, String> text) {
+    public static Column html(String title, String help, Function<StrategyResults, String> text) {
       return new Column(title, help, null, 0, null, text, null, null);
     }
 
@@ -306,7 +318,7 @@ public final class ReportWriter {
      * A load figure at {@code path} of a strategy's load results, shown with its interval ({@code intervals.KEY},
      * scaled by {@code scale}); a 99th percentile is flagged when it rests on too few samples.
      */
-    static Column load(String title, String help, String format, int better, String path, String key, double scale) {
+    public static Column load(String title, String help, String format, int better, String path, String key, double scale) {
       Function<StrategyResults, Double> value = s -> s.load == null ? null : times(num(s.load, path), scale);
       Function<StrategyResults, double[]> interval = s -> {
         Double low = s.load == null ? null : num(s.load, "intervals." + key + ".low");
@@ -325,7 +337,7 @@ public final class ReportWriter {
 
   /** The maps in a JSON list (results.json's arrays of records); empty when it is not a list. */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> maps(Object value) {
+  public static List<Map<String, Object>> maps(Object value) {
     if (!(value instanceof List<?> l)) {
       return List.of();
     }
@@ -339,23 +351,23 @@ public final class ReportWriter {
   }
 
   /** a / b, or null when either is missing or b is 0. */
-  static Double ratio(Double a, Double b) {
+  public static Double ratio(Double a, Double b) {
     return a == null || b == null || b == 0 ? null : a / b;
   }
 
   /** value × by, or null when value is missing. */
-  static Double times(Double value, double by) {
+  public static Double times(Double value, double by) {
     return value == null ? null : value * by;
   }
 
   /** value / by, or null when value is missing. */
-  static Double div(Double value, double by) {
+  public static Double div(Double value, double by) {
     return value == null ? null : value / by;
   }
 
   /** The value at a dotted path of nested maps, as a double, or null. */
   @SuppressWarnings("unchecked")
-  static Double num(Map<String, Object> root, String path) {
+  public static Double num(Map<String, Object> root, String path) {
     Object current = root;
     for (String part : path.split("\\.")) {
       if (!(current instanceof Map<?, ?> map)) {
@@ -367,21 +379,21 @@ public final class ReportWriter {
   }
 
   /** An ISO timestamp to the second, for people: {@code 2026-11-25 15:33:20 UTC}. */
-  static String time(String iso) {
+  public static String time(String iso) {
     if (iso == null || iso.length() < 19) {
       return iso;
     }
     return iso.substring(0, 10) + " " + iso.substring(11, 19) + (iso.endsWith("Z") ? " UTC" : "");
   }
 
-  static String esc(String text) {
+  public static String esc(String text) {
     if (text == null) {
       return "";
     }
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
-  static String checks(StrategyResults s) {
+  public static String checks(StrategyResults s) {
     if (s.checks.isEmpty() && s.errors.isEmpty()) {
       return "–";
     }
@@ -403,7 +415,7 @@ public final class ReportWriter {
   }
 
   /** Strategy name to histogram, for strategies whose file exists. */
-  Map<String, Histogram> histograms(List<StrategyResults> strategies, Function<StrategyResults, Histogram> read) {
+  public Map<String, Histogram> histograms(List<StrategyResults> strategies, Function<StrategyResults, Histogram> read) {
     Map<String, Histogram> out = new LinkedHashMap<>();
     for (StrategyResults s : strategies) {
       Histogram h = read.apply(s);
@@ -414,7 +426,7 @@ public final class ReportWriter {
     return out;
   }
 
-  static List<String> errorsOf(List<StrategyResults> strategies) {
+  public static List<String> errorsOf(List<StrategyResults> strategies) {
     List<String> out = new ArrayList<>();
     for (StrategyResults s : strategies) {
       for (String e : s.errors) {

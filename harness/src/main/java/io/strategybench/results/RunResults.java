@@ -42,6 +42,12 @@ public final class RunResults {
   public double elapsedSeconds;
   public Map<String, Object> environment = new LinkedHashMap<>();
   public List<FamilyResults> families = new ArrayList<>();
+  /**
+   * The pipeline of stages the suite measured together (the API gateway): its stages, and each variant run (the
+   * whole pipeline, then without each stage) with what every load step reports and each stage's added latency and
+   * counters; null when the suite has none.
+   */
+  public Map<String, Object> pipeline;
 
   /** One family's results. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -86,6 +92,8 @@ public final class RunResults {
     public String strategy;
     public String source;
     public boolean plugin;
+    /** What the strategy declares of itself ({@code window-exact}, {@code remote-state}, ...), sorted. */
+    public List<String> characteristics = new ArrayList<>();
     public Map<String, String> parameters = new LinkedHashMap<>();
     /** JMH scores: {@code benchmarks: [{backends, threads, nsPerOp, nsPerOpError, opsPerSecond}]}. */
     public Map<String, Object> micro;

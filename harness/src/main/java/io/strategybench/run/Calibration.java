@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * near 100% at rates the machine then serves easily. A suite's share of capacity ({@code rate: 40%}) is taken of
  * the knee.
  */
-final class Calibration {
+public final class Calibration {
   static final double KNEE_FACTOR = 3;
   static final int KNEE_MARGIN_MILLIS = 20;
   private static final int RAMP_SECONDS = 12;
@@ -39,20 +39,20 @@ final class Calibration {
    * @param properties its properties, less rate, profile, duration and warm-up
    * @param ceilingRps the ramp's last rate: above anything the family's target serves on a laptop
    */
-  record Setup(String family, String strategy, List<String> serve, Class<?> simulation,
+  public record Setup(String family, String strategy, List<String> serve, Class<?> simulation,
       Map<String, String> properties, double ceilingRps) {}
 
   private Calibration() {}
 
   /** Ramps the family's target and returns the calibration (its {@code kneeRps} and how it was found). */
-  static Map<String, Object> measure(SuiteRunner run, Setup setup, Path work)
+  static Map<String, Object> measure(RunContext run, Setup setup, Path work)
       throws IOException, InterruptedException {
-    Consumer<String> progress = run.progress::update;
+    Consumer<String> progress = run.progress()::update;
     double from = Math.max(10, setup.ceilingRps() / 20);
     List<String> serve = new ArrayList<>(setup.serve());
     serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
     Path clientLog = work.resolve("client.hlog");
-    try (LoadStep step = LoadStep.begin(run, "calibration " + setup.family(), work)) {
+    try (LoadStep step = run.loadStep("calibration " + setup.family(), work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> p = new LinkedHashMap<>(setup.properties());
       p.put("target.url", target.url());

@@ -66,10 +66,20 @@ public final class GatlingRun {
   public static Result run(String simulation, Map<String, String> properties, Path resultsFolder, String description,
       String request, Path log, Consumer<String> progress, Consumer<Process> started)
       throws IOException, InterruptedException {
+    return run(simulation, List.of(), properties, resultsFolder, description, request, log, progress, started);
+  }
+
+  /**
+   * As {@link #run(String, Map, Path, String, String, Path, Consumer, Consumer)}, with {@code plugins} on Gatling's
+   * class path (a plugin family's simulation).
+   */
+  public static Result run(String simulation, List<Path> plugins, Map<String, String> properties, Path resultsFolder,
+      String description, String request, Path log, Consumer<String> progress, Consumer<Process> started)
+      throws IOException, InterruptedException {
     Files.createDirectories(resultsFolder);
     List<String> jvm = new ArrayList<>(JVM);
     properties.forEach((k, v) -> jvm.add("-D" + k + "=" + v));
-    List<String> command = JavaProcess.command(jvm, "io.strategybench.scenario.GatlingMain",
+    List<String> command = JavaProcess.command(jvm, plugins, "io.strategybench.scenario.GatlingMain",
         List.of("-s", simulation, "-rf", resultsFolder.toAbsolutePath().toString(), "-rd", description));
     Process process = JavaProcess.start(command, log);
     started.accept(process);
@@ -130,7 +140,7 @@ public final class GatlingRun {
   }
 
   /** Reads the statistics of request {@code request} from a Gatling run folder. */
-  static Result read(Path runFolder, String request, int status) throws IOException {
+  public static Result read(Path runFolder, String request, int status) throws IOException {
     Path page;
     try (Stream<Path> files = Files.list(runFolder)) {
       page = files.filter(p -> p.getFileName().toString().startsWith("req_" + request + "-")

@@ -12,7 +12,7 @@ import java.util.List;
  * Starts JVMs that run StrategyBench's own classes (same class path, same Java), and stops whatever is still
  * running when the harness itself is stopped: a forked target or Gatling never outlives an interrupted run.
  */
-final class JavaProcess {
+public final class JavaProcess {
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static volatile boolean stopping;
 
@@ -26,18 +26,30 @@ final class JavaProcess {
   private JavaProcess() {}
 
   static List<String> command(List<String> jvmArgs, String mainClass, List<String> args) {
+    return command(jvmArgs, List.of(), mainClass, args);
+  }
+
+  /**
+   * The command of a JVM running {@code mainClass}, with {@code firstOnClassPath} (plugin jars) before StrategyBench's
+   * own class path: their classes load, and their resources ({@code META-INF/BenchmarkList}) are found first.
+   */
+  public static List<String> command(List<String> jvmArgs, List<Path> firstOnClassPath, String mainClass,
+      List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-Dstrategybench.home=" + System.getProperty("strategybench.home", "."));
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    List<String> path = new ArrayList<>();
+    firstOnClassPath.forEach(p -> path.add(p.toAbsolutePath().toString()));
+    path.add(System.getProperty("java.class.path"));
+    command.add(String.join(java.io.File.pathSeparator, path));
     command.add(mainClass);
     command.addAll(args);
     return command;
   }
 
-  static Process start(List<String> command, Path log) throws IOException {
+  public static Process start(List<String> command, Path log) throws IOException {
     if (stopping) {
       throw new IOException("not starting " + command.get(command.size() - 1) + ": shutting down");
     }
@@ -55,7 +67,7 @@ final class JavaProcess {
   }
 
   /** The last lines of a log, for error messages. */
-  static String tail(Path log, int lines) {
+  public static String tail(Path log, int lines) {
     try {
       List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
       return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -64,7 +76,7 @@ final class JavaProcess {
     }
   }
 
-  static void stop(Process process) {
+  public static void stop(Process process) {
     if (process == null || !process.isAlive()) {
       return;
     }

@@ -22,11 +22,12 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Steps take a lock of the machine ({@link MachineLock}), so two runs on one machine never load it at once.
  */
-final class LoadStep implements AutoCloseable {
+public final class LoadStep implements AutoCloseable {
   /** A percentile is flagged when fewer samples than this lie beyond it. */
   static final int TAIL_SAMPLES = 100;
 
   private final List<String> pluginArgs;
+  private final List<Path> pluginJars;
   private final String id;
   private final String label;
   private final Path work;
@@ -40,9 +41,10 @@ final class LoadStep implements AutoCloseable {
   private double delayAllowanceMillis = Diagnosis.LOOP_DELAY_MILLIS;
   private String lagAllowance;
 
-  private LoadStep(List<String> pluginArgs, String id, String label, Path work, Consumer<String> progress,
-      Consumer<String> notes, MachineLock lock) {
+  private LoadStep(List<String> pluginArgs, List<Path> pluginJars, String id, String label, Path work,
+      Consumer<String> progress, Consumer<String> notes, MachineLock lock) {
     this.pluginArgs = pluginArgs;
+    this.pluginJars = pluginJars;
     this.notes = notes;
     this.id = id;
     this.label = label;
@@ -56,24 +58,24 @@ final class LoadStep implements AutoCloseable {
    * Begins a step of {@code run} in {@code work} (its id: that folder, relative to the run's): takes the machine's
    * load lock (waiting, and saying so, while another run holds it) and starts watching the machine.
    */
-  static LoadStep begin(SuiteRunner run, String label, Path work) throws IOException, InterruptedException {
-    Consumer<String> progress = run.progress::update;
+  static LoadStep begin(RunContext run, String label, Path work) throws IOException, InterruptedException {
+    Consumer<String> progress = run.progress()::update;
     MachineLock lock = MachineLock.acquire(progress);
     try {
-      return new LoadStep(run.pluginArgs, run.folder.relativize(work).toString(), label, work, progress,
-          run.progress::note, lock);
+      return new LoadStep(run.pluginArgs(), run.registry().plugins(), run.folder().relativize(work).toString(), label,
+          work, progress, run.progress()::note, lock);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
     }
   }
 
-  Path work() {
+  public Path work() {
     return work;
   }
 
   /** Starts a target server ({@code bench serve} with {@code serve}), in {@code folder}, watched as {@code name}. */
-  TargetProcess target(String name, List<String> serve, Path folder) throws IOException, InterruptedException {
+  public TargetProcess target(String name, List<String> serve, Path folder) throws IOException, InterruptedException {
     TargetProcess target = TargetProcess.start(pluginArgs, serve, folder, Duration.ofSeconds(90));
     targets.add(target);
     targetNames.add(name);
@@ -86,19 +88,19 @@ final class LoadStep implements AutoCloseable {
    * loop before the step is inconclusive, because the scenario needs no less ({@code why}): a burst of users due at
    * once lands over some time on any generator, and keeps the target's loop busy while it does.
    */
-  void tolerate(double millis, String why) {
+  public void tolerate(double millis, String why) {
     lagAllowanceMillis = millis;
     delayAllowanceMillis = millis;
     lagAllowance = why;
   }
 
   /** What the machine did so far, a second a sample. */
-  List<MachineMonitor.Sample> machine() {
+  public List<MachineMonitor.Sample> machine() {
     return monitor.samples();
   }
 
   /** Watches another process of the run (a Redis server). */
-  void watch(String role, long pid) {
+  public void watch(String role, long pid) {
     monitor.watch(role, pid);
   }
 
@@ -106,11 +108,11 @@ final class LoadStep implements AutoCloseable {
    * Runs Gatling's {@code simulation} with {@code properties} (its client latency log in {@code client.hlog} of the
    * step's folder); the figures of its request {@code request}.
    */
-  GatlingRun.Result gatling(Class<?> simulation, Map<String, String> properties, String request)
+  public GatlingRun.Result gatling(Class<?> simulation, Map<String, String> properties, String request)
       throws IOException, InterruptedException {
     Map<String, String> p = new LinkedHashMap<>(properties);
     p.putIfAbsent("hlog", work.resolve("client.hlog").toString());
-    return GatlingRun.run(simulation.getName(), p, work.resolve("gatling"), label, request,
+    return GatlingRun.run(simulation.getName(), pluginJars, p, work.resolve("gatling"), label, request,
         work.resolve("gatling.log"), progress, process -> monitor.watch("gatling", process.pid()));
   }
 
@@ -120,7 +122,7 @@ final class LoadStep implements AutoCloseable {
    * holds the stats of every target of the step (their vitals are diagnosed).
    */
   @SuppressWarnings("unchecked")
-  Map<String, Object> measured(GatlingRun.Result gatling, Map<String, Object> stats, List<Map<String, Object>> allStats,
+  public Map<String, Object> measured(GatlingRun.Result gatling, Map<String, Object> stats, List<Map<String, Object>> allStats,
       int seconds) {
     LoadWindow window = LoadWindow.read(work.resolve("client.hlog"));
     if (gatling.requests() < 0) {

@@ -1,5 +1,6 @@
 package io.strategybench.run;
 
+import io.strategybench.run.SuiteFiles.Positive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.strategybench.server.Json;
@@ -43,7 +44,7 @@ public final class MicroLens {
    * @param iterationMillis length of each measured iteration
    * @param forks forked JVMs per benchmark
    */
-  public record Settings(int warmupIterations, long warmupMillis, int iterations, long iterationMillis, int forks) {
+  public record Settings(int warmupIterations, @Positive long warmupMillis, @Positive int iterations, @Positive long iterationMillis, int forks) {
     public Settings {
       if (warmupIterations < 0 || iterations < 1 || forks < 1 || warmupMillis < 1 || iterationMillis < 1) {
         throw new IllegalArgumentException("JMH needs at least 1 iteration and 1 fork, and positive times");
@@ -115,18 +116,12 @@ public final class MicroLens {
           for (Map.Entry<String, List<String>> p : params.entrySet()) {
             options.param(p.getKey(), p.getValue().toArray(new String[0]));
           }
-          for (RunResult result : runJmh(options)) {
-            Map<String, String> other = new LinkedHashMap<>();
-            for (String key : params.keySet()) {
-              other.put(key, result.getParams().getParam(key));
-            }
-            double ns = result.getPrimaryResult().getScore();
-            double error = result.getPrimaryResult().getScoreError();
-            String label = result.getParams().getBenchmark();
-            String method = label.substring(label.lastIndexOf('.') + 1);
-            scores.add(new Score(strategy, method, other, t, round(ns), Double.isNaN(error) ? 0 : round(error),
-                Math.round(t * 1e9 / ns)));
+          if (listed(benchmark)) {
+            runJmh(options);
+          } else {
+            runJmhApart(benchmark, strategy, params, t, settings, plugins, json);
           }
+          scores.addAll(scores(Json.MAPPER.readTree(json.toFile()), strategy, params.keySet(), t));
           JsonNode node = Json.MAPPER.readTree(json.toFile());
           node.forEach(all::add);
         }
@@ -142,6 +137,76 @@ public final class MicroLens {
     Files.createDirectories(jsonOut.toAbsolutePath().getParent());
     Json.MAPPER.writeValue(jsonOut.toFile(), all);
     return scores;
+  }
+
+  /** The scores of a JMH JSON document: each benchmark's mean ns/op, its error (0 when JMH gives none). */
+  static List<Score> scores(JsonNode jmh, String strategy, java.util.Collection<String> paramNames, int threads) {
+    List<Score> scores = new ArrayList<>();
+    for (JsonNode result : jmh) {
+      Map<String, String> other = new LinkedHashMap<>();
+      for (String key : paramNames) {
+        JsonNode value = result.path("params").get(key);
+        other.put(key, value == null ? null : value.asText());
+      }
+      double ns = number(result.path("primaryMetric").get("score"));
+      double error = number(result.path("primaryMetric").get("scoreError"));
+      String label = result.path("benchmark").asText();
+      String method = label.substring(label.lastIndexOf('.') + 1);
+      scores.add(new Score(strategy, method, other, threads, round(ns), Double.isNaN(error) ? 0 : round(error),
+          Math.round(threads * 1e9 / ns)));
+    }
+    return scores;
+  }
+
+  /** A JMH number: JSON numbers, or the text {@code NaN} JMH writes when it has none. */
+  private static double number(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return Double.NaN;
+    }
+    return node.isNumber() ? node.asDouble() : Double.parseDouble(node.asText("NaN"));
+  }
+
+  /** Whether this JVM's JMH benchmark list holds {@code benchmark} (a plugin's benchmarks are in its own jar). */
+  static boolean listed(String benchmark) {
+    try (var in = MicroLens.class.getResourceAsStream("/META-INF/BenchmarkList")) {
+      return in != null && new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .contains(benchmark + " ");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Runs JMH in a JVM of its own with the plugin jars first on its class path, so that a plugin's benchmark (and
+   * its {@code META-INF/BenchmarkList}) is found; its forks inherit that class path.
+   */
+  private static void runJmhApart(String benchmark, String strategy, Map<String, List<String>> params, int threads,
+      Settings settings, List<Path> plugins, Path json) throws IOException {
+    List<String> args = new ArrayList<>(List.of("^" + java.util.regex.Pattern.quote(benchmark) + "\\.",
+        "-t", String.valueOf(threads), "-f", String.valueOf(settings.forks()),
+        "-wi", String.valueOf(settings.warmupIterations()), "-w", settings.warmupMillis() + "ms",
+        "-i", String.valueOf(settings.iterations()), "-r", settings.iterationMillis() + "ms",
+        "-tu", "ns", "-foe", "true", "-v", "SILENT", "-rf", "json", "-rff", json.toString(),
+        "-jvmArgsAppend", String.join(" ", forkArgs(plugins))));
+    if (!strategy.equals(REFERENCE)) {
+      args.addAll(List.of("-p", "strategy=" + strategy));
+    }
+    for (Map.Entry<String, List<String>> p : params.entrySet()) {
+      args.addAll(List.of("-p", p.getKey() + "=" + String.join(",", p.getValue())));
+    }
+    Path log = json.resolveSibling(json.getFileName() + ".log");
+    Process jmh = JavaProcess.start(JavaProcess.command(List.of("-Xmx512m"), plugins, "org.openjdk.jmh.Main", args),
+        log);
+    try {
+      if (jmh.waitFor() != 0 || !Files.isRegularFile(json)) {
+        throw new IOException("JMH of " + benchmark + " failed (exit " + jmh.exitValue() + "):\n"
+            + JavaProcess.tail(log, 20));
+      }
+    } catch (InterruptedException e) {
+      JavaProcess.stop(jmh);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while JMH ran " + benchmark, e);
+    }
   }
 
   private static java.util.Collection<RunResult> runJmh(ChainedOptionsBuilder options) throws IOException {

@@ -1,9 +1,12 @@
 package io.strategybench.run;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A benchmark suite: a name, what it is for, and per family what to run in which lens.
+ * A benchmark suite: a name, what it is for, and per family the plan of what to run in which lens; optionally a
+ * pipeline of stages from several families measured together (the API gateway).
  *
  * @param name suite name ({@code quick})
  * @param description one paragraph shown in the report
@@ -11,47 +14,36 @@ import java.util.List;
  *     {@code bench run --strategies} overrides it
  * @param lenses the lenses it runs (null or empty: all); {@code bench run --lenses} overrides it
  * @param checks thresholds it gates on, beside each family's own checks
- * @param lb the load-balancing plan, or null
- * @param hashing the consistent-hashing plan, or null
- * @param ratelimit the rate-limiting plan, or null
- * @param cache the caching plan, or null
+ * @param plans each family's plan by the family's name, in the order the suite gives them
+ * @param pipeline stages of several families measured together, or null
  */
-public record Suite(String name, String description, @SuiteFiles.Optional List<String> strategies,
-    @SuiteFiles.Optional List<String> lenses, @SuiteFiles.Optional List<SuiteCheck> checks,
-    @SuiteFiles.Optional LbPlan lb, @SuiteFiles.Optional HashingPlan hashing,
-    @SuiteFiles.Optional RateLimitPlan ratelimit, @SuiteFiles.Optional CachePlan cache) {
+public record Suite(String name, String description, List<String> strategies, List<String> lenses,
+    List<SuiteCheck> checks, Map<String, Record> plans, PipelinePlan pipeline) {
 
   public Suite {
     strategies = strategies == null ? List.of() : List.copyOf(strategies);
     lenses = lenses == null ? List.of() : List.copyOf(lenses);
     checks = checks == null ? List.of() : List.copyOf(checks);
+    plans = plans == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(plans));
   }
 
-  /** A suite of every strategy in every lens, with no checks of its own. */
-  public Suite(String name, String description, LbPlan lb, HashingPlan hashing, RateLimitPlan ratelimit,
-      CachePlan cache) {
-    this(name, description, List.of(), List.of(), List.of(), lb, hashing, ratelimit, cache);
+  /** A suite of every strategy in every lens of the families whose plans it holds, with no checks of its own. */
+  public static Suite of(String name, String description, Map<String, Record> plans) {
+    return new Suite(name, description, List.of(), List.of(), List.of(), plans, null);
   }
 
   /** The lenses every suite may run, in the order they run. */
   public static final List<String> LENSES = List.of("simulate", "micro", "load");
 
-  /** The families this suite runs, in the order it runs them. */
-  public List<io.strategybench.strategy.Family<?>> families() {
-    List<io.strategybench.strategy.Family<?>> families = new java.util.ArrayList<>();
-    if (lb != null) {
-      families.add(io.strategybench.lb.LoadBalancer.FAMILY);
-    }
-    if (hashing != null) {
-      families.add(io.strategybench.hashing.ConsistentHash.FAMILY);
-    }
-    if (ratelimit != null) {
-      families.add(io.strategybench.ratelimit.RateLimiter.FAMILY);
-    }
-    if (cache != null) {
-      families.add(io.strategybench.cache.CachePolicy.FAMILY);
-    }
-    return families;
+  /** The names of the families this suite runs, in the order it gives them. */
+  public List<String> families() {
+    return List.copyOf(plans.keySet());
+  }
+
+  /** The plan of {@code family}, or null when the suite does not run it. */
+  public <T extends Record> T plan(String family, Class<T> type) {
+    Record plan = plans.get(family);
+    return plan == null ? null : type.cast(plan);
   }
 
   /** Built-in suite names, sorted. */

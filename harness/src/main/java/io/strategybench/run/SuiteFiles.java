@@ -14,10 +14,9 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.strategybench.backend.ServiceTime;
-import io.strategybench.cache.WriteStrategy;
-import io.strategybench.cache.Workloads;
-import io.strategybench.ratelimit.Arrivals;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyModules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,20 +40,33 @@ import java.util.TreeSet;
 
 /**
  * Suites as YAML files: the built-in ones ship in the jar ({@code suites/NAME.yaml}, from
- * {@code scenarios/suites/}), and {@code bench run} takes a path to any other. The file maps field by field onto
- * {@link Suite} and its family plans; it is validated whole before anything runs, and every problem is reported
- * with the file, the line, the field's path and what would be valid: a field that does not exist (with the valid
- * names), one that is missing (with its type), a value of the wrong type, a number out of range, a mode or a
- * distribution that does not parse.
+ * {@code scenarios/suites/}), and {@code bench run} takes a path to any other. A suite file has a name, a
+ * description, optional {@code strategies}, {@code lenses}, {@code checks} and {@code pipeline}, and under each family's
+ * name that family's plan, which maps field by field onto the family's plan record
+ * ({@link io.strategybench.family.FamilyModule#planType()}). It is validated whole before anything runs, and every
+ * problem is reported with the file, the line, the field's path and what would be valid: a field that does not
+ * exist (with the valid names), one that is missing (with its type), a value of the wrong type, a number out of
+ * range, a mode or a distribution that does not parse (the family says which).
  */
 public final class SuiteFiles {
   /** Built-in suites, in the order {@code bench suites} lists them. */
-  public static final List<String> BUILT_IN = List.of("quick", "lb", "hashing", "ratelimit", "cache", "full");
+  public static final List<String> BUILT_IN = List.of("quick", "lb", "hashing", "ratelimit", "cache", "gateway",
+      "full");
 
   /** Marks a record component a suite file may leave out. */
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.RECORD_COMPONENT)
   public @interface Optional {}
+
+  /** Marks a plan's number that must be greater than 0 (every other number must be 0 or more, but a seed). */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface Positive {}
+
+  /** Marks a plan's list that must name at least one value. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.RECORD_COMPONENT)
+  public @interface NonEmpty {}
 
   /** Marks a record a suite file gives as one value (a {@link Rate}: {@code 600} or {@code 40%}). */
   @Retention(RetentionPolicy.RUNTIME)
@@ -93,22 +105,27 @@ public final class SuiteFiles {
       .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .build();
 
-  private static final Set<String> STAMPEDE = Set.of("none", "single-flight", "xfetch", "lock-stale");
-  private static final Set<String> PENETRATION = Set.of("none", "negative-cache", "bloom");
-  private static final Set<String> AVALANCHE = Set.of("none", "jitter", "cold", "preload");
+  /** The suite's own fields; every other top-level field is a family's plan. */
+  private static final List<String> SUITE_FIELDS = List.of("name", "description", "strategies", "lenses", "checks",
+      "pipeline");
 
   private SuiteFiles() {}
 
-  /** A built-in suite by name, or a suite file by path. */
+  /** A built-in suite by name, or a suite file by path, read with the built-in families. */
   public static Suite load(String nameOrPath) {
+    return load(nameOrPath, FamilyModules.builtIn());
+  }
+
+  /** A built-in suite by name, or a suite file by path, whose families are among {@code modules}. */
+  public static Suite load(String nameOrPath, FamilyModules modules) {
     if (BUILT_IN.contains(nameOrPath)) {
-      return builtIn(nameOrPath);
+      return builtIn(nameOrPath, modules);
     }
     boolean looksLikeAPath = nameOrPath.contains("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
     Path file = Path.of(nameOrPath);
     if (looksLikeAPath || Files.isRegularFile(file)) {
       try {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), modules);
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("suite file " + nameOrPath + " does not exist; give a built-in suite ("
             + String.join(", ", BUILT_IN) + ") or the path of a YAML suite file");
@@ -122,62 +139,155 @@ public final class SuiteFiles {
 
   /** The built-in suite {@code name}, from the jar. */
   public static Suite builtIn(String name) {
+    return builtIn(name, FamilyModules.builtIn());
+  }
+
+  private static Suite builtIn(String name, FamilyModules modules) {
     String resource = "suites/" + name + ".yaml";
     try (InputStream in = SuiteFiles.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("the built-in suite " + resource + " is missing from the classpath");
       }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, modules);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The suite a YAML text describes; {@code source} names it in errors. */
+  /** The suite a YAML text describes, with the built-in families; {@code source} names it in errors. */
   public static Suite parse(String text, String source) {
+    return parse(text, source, FamilyModules.builtIn());
+  }
+
+  /** The suite a YAML text describes, its families among {@code modules}; {@code source} names it in errors. */
+  public static Suite parse(String text, String source, FamilyModules modules) {
     Map<String, Integer> lines;
     Map<String, String> values = new LinkedHashMap<>();
+    JsonNode root;
     try {
       lines = lines(text, values);
+      root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       throw new SuiteFileException(source, List.of(at(e.getLocation()) + "not YAML: " + e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (!lines.containsKey("")) {
+    if (!lines.containsKey("") || root == null || root.isMissingNode() || root.isNull()) {
       throw new SuiteFileException(source, List.of("line 1: the file is empty; a suite has at least name, description"
-          + " and one family (lb, hashing, ratelimit, cache)"));
+          + " and one family (" + String.join(", ", modules.names()) + ")"));
+    }
+    if (!root.isObject()) {
+      throw new SuiteFileException(source, List.of("line 1: a suite is a mapping of fields, not " + root.getNodeType()));
     }
     List<String> problems = new ArrayList<>();
-    missing(Suite.class, "", lines, problems);
+    for (String required : List.of("name", "description")) {
+      if (!root.has(required)) {
+        problems.add("line 1: " + required + " is missing: expected a string");
+      }
+    }
+    Map<String, Record> plans = new LinkedHashMap<>();
+    List<String> valid = new ArrayList<>(SUITE_FIELDS);
+    modules.names().forEach(n -> valid.add(n + " (a family)"));
+    root.fieldNames().forEachRemaining(field -> {
+      if (SUITE_FIELDS.contains(field)) {
+        return;
+      }
+      FamilyModule module = modules.find(field);
+      if (module == null) {
+        problems.add("line " + lines.getOrDefault("/" + field, 1) + ": unknown field '" + field + "' in the suite;"
+            + " valid fields: " + String.join(", ", valid));
+        return;
+      }
+      int before = problems.size();
+      missing(module.planType(), "/" + field, lines, problems);
+      if (problems.size() > before) {
+        return;
+      }
+      try {
+        plans.put(field, YAML.treeToValue(root.get(field), module.planType()));
+      } catch (JsonMappingException e) {
+        problems.add(mappingProblem(e, "/" + field, lines, values));
+      } catch (JsonProcessingException e) {
+        problems.add(at(e.getLocation()) + e.getOriginalMessage());
+      }
+    });
+    String name = root.path("name").asText("");
+    String description = root.path("description").asText("");
+    List<String> strategies = list(root, "strategies", lines, problems);
+    List<String> lenses = list(root, "lenses", lines, problems);
+    List<SuiteCheck> checks = new ArrayList<>();
+    if (root.has("checks")) {
+      try {
+        checks.addAll(List.of(YAML.treeToValue(root.get("checks"), SuiteCheck[].class)));
+      } catch (JsonMappingException e) {
+        problems.add(mappingProblem(e, "/checks", lines, values));
+      } catch (JsonProcessingException e) {
+        problems.add(at(e.getLocation()) + e.getOriginalMessage());
+      }
+    }
+    PipelinePlan pipeline = null;
+    if (root.has("pipeline")) {
+      int before = problems.size();
+      missing(PipelinePlan.class, "/pipeline", lines, problems);
+      if (problems.size() == before) {
+        try {
+          pipeline = YAML.treeToValue(root.get("pipeline"), PipelinePlan.class);
+        } catch (JsonMappingException e) {
+          problems.add(mappingProblem(e, "/pipeline", lines, values));
+        } catch (JsonProcessingException e) {
+          problems.add(at(e.getLocation()) + e.getOriginalMessage());
+        }
+      }
+    }
     if (!problems.isEmpty()) {
       throw new SuiteFileException(source, problems);
     }
-    Suite suite;
-    try {
-      suite = YAML.readValue(text, Suite.class);
-    } catch (JsonMappingException e) {
-      throw new SuiteFileException(source, List.of(mappingProblem(e, lines, values)));
-    } catch (JsonProcessingException e) {
-      throw new SuiteFileException(source, List.of(at(e.getLocation()) + e.getOriginalMessage()));
-    }
-    if (suite == null) {
-      throw new SuiteFileException(source, List.of("line 1: the file holds no suite"));
-    }
-    new Validator(lines, problems).suite(suite);
+    Suite suite = new Suite(name, description, strategies, lenses, checks, plans, pipeline);
+    new Validator(lines, problems, modules).suite(suite);
     if (!problems.isEmpty()) {
       throw new SuiteFileException(source, problems);
     }
     return suite;
   }
 
-  /** The suite as YAML, fields in record order. */
+  private static List<String> list(JsonNode root, String field, Map<String, Integer> lines, List<String> problems) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problems.add("line " + lines.getOrDefault("/" + field, 1) + ": " + field + ": expected a list of strings, got '"
+          + node.asText() + "'");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    node.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** The suite as YAML: its fields, then each family's plan under the family's name. */
   public static String write(Suite suite) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("name", suite.name());
+    doc.put("description", suite.description());
+    if (!suite.strategies().isEmpty()) {
+      doc.put("strategies", suite.strategies());
+    }
+    if (!suite.lenses().isEmpty()) {
+      doc.put("lenses", suite.lenses());
+    }
+    if (!suite.checks().isEmpty()) {
+      doc.put("checks", suite.checks());
+    }
+    if (suite.pipeline() != null) {
+      doc.put("pipeline", suite.pipeline());
+    }
+    doc.putAll(suite.plans());
     try {
       return YAMLMapper.builder(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).build()
           .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-          .writeValueAsString(suite);
+          .writeValueAsString(doc);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -230,16 +340,17 @@ public final class SuiteFiles {
     return b.toString();
   }
 
-  private static String mappingProblem(JsonMappingException e, Map<String, Integer> lines,
+  private static String mappingProblem(JsonMappingException e, String prefix, Map<String, Integer> lines,
       Map<String, String> values) {
-    StringBuilder pointer = new StringBuilder();
+    StringBuilder pointer = new StringBuilder(prefix);
     for (JsonMappingException.Reference r : e.getPath()) {
       pointer.append('/').append(r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()));
     }
     Integer line = lines.get(pointer.toString());
     String where = line != null ? "line " + line + ": " : at(e.getLocation());
     String value = values.get(pointer.toString());
-    String field = field(e.getPath());
+    String field = (prefix.isEmpty() ? "" : prefix.substring(1).replace('/', '.') + (e.getPath().isEmpty() ? "" : "."))
+        + field(e.getPath());
     if (e instanceof UnrecognizedPropertyException u) {
       List<String> known = new ArrayList<>();
       if (u.getKnownPropertyIds() != null) {
@@ -346,21 +457,26 @@ public final class SuiteFiles {
   private static final class Validator {
     private final Map<String, Integer> lines;
     private final List<String> problems;
+    private final FamilyModules modules;
 
-    Validator(Map<String, Integer> lines, List<String> problems) {
+    Validator(Map<String, Integer> lines, List<String> problems, FamilyModules modules) {
       this.lines = lines;
       this.problems = problems;
+      this.modules = modules;
     }
 
     private void problem(String pointer, String message) {
-      int line = lines.getOrDefault(pointer, lines.getOrDefault(pointer.substring(0, Math.max(0,
-          pointer.lastIndexOf('/'))), 1));
-      problems.add("line " + line + ": " + dotted(pointer.substring(0, pointer.lastIndexOf('/')),
-          pointer.substring(pointer.lastIndexOf('/') + 1)) + ": " + message);
+      int cut = Math.max(0, pointer.lastIndexOf('/'));
+      int line = lines.getOrDefault(pointer, lines.getOrDefault(pointer.substring(0, cut), 1));
+      problems.add("line " + line + ": " + dotted(pointer.substring(0, cut), pointer.substring(cut + 1)) + ": "
+          + message);
     }
 
-    /** Every number of a plan at least {@code 0}, except seeds; counts and durations at least 1. */
-    private void numbers(Object record, String pointer, Set<String> positive) {
+    /**
+     * Every number of a plan at least 0, except seeds; those marked {@link Positive} above 0; lists marked
+     * {@link NonEmpty} not empty, and the numbers in any list above 0.
+     */
+    private void numbers(Object record, String pointer) {
       for (RecordComponent c : record.getClass().getRecordComponents()) {
         Object v;
         try {
@@ -369,139 +485,61 @@ public final class SuiteFiles {
           throw new IllegalStateException(e);
         }
         String child = pointer + "/" + c.getName();
+        boolean mustBePositive = c.getAnnotation(Positive.class) != null;
         if (v instanceof Number n && !c.getName().equals("seed")) {
-          boolean mustBePositive = positive.contains(c.getName());
           if (Double.isNaN(n.doubleValue()) || n.doubleValue() < 0 || (mustBePositive && n.doubleValue() <= 0)) {
             problem(child, "must be " + (mustBePositive ? "greater than 0" : "0 or more") + ", got " + n);
           }
         } else if (v instanceof List<?> list) {
-          if (list.isEmpty() && NON_EMPTY.contains(c.getName())) {
+          if (list.isEmpty() && c.getAnnotation(NonEmpty.class) != null) {
             problem(child, "must list at least one value");
           }
           for (int i = 0; i < list.size(); i++) {
             Object e = list.get(i);
             if (e instanceof Number n && n.doubleValue() <= 0) {
               problem(child + "/" + i, "must be greater than 0, got " + n);
-            } else if (e != null && e.getClass().isRecord()) {
-              numbers(e, child + "/" + i, positive);
+            } else if (e != null && e.getClass().isRecord() && e.getClass().getAnnotation(Scalar.class) == null) {
+              numbers(e, child + "/" + i);
             }
           }
         } else if (v != null && v.getClass().isRecord() && v.getClass().getAnnotation(Scalar.class) == null) {
-          numbers(v, child, positive);
+          numbers(v, child);
         }
       }
     }
-
-    private void oneOf(List<String> values, Set<String> valid, String pointer) {
-      for (int i = 0; i < values.size(); i++) {
-        if (!valid.contains(values.get(i))) {
-          problem(pointer + "/" + i, "'" + values.get(i) + "' is not one of " + String.join(", ", new TreeSet<>(valid)));
-        }
-      }
-    }
-
-    private void serviceTime(String text, String pointer) {
-      String name = pointer.substring(pointer.lastIndexOf('/') + 1);
-      try {
-        ServiceTime.parse(text, name);
-      } catch (IllegalArgumentException e) {
-        problem(pointer, e.getMessage().startsWith(name + ": ") ? e.getMessage().substring(name.length() + 2)
-            : e.getMessage());
-      }
-    }
-
-    private static final Set<String> NON_EMPTY = Set.of("weights", "capacities", "microBackends", "microThreads",
-        "microNodes", "microKeys", "microCapacities", "vnodeSweep", "nodeSweep", "patterns", "workloads");
-
-    private static final Set<String> POSITIVE = Set.of("backends", "rate", "simulateSeconds", "loadSeconds",
-        "seconds", "clients", "sessions", "ioThreads", "simulateNodes", "simulateKeys", "vnodeSweepNodes",
-        "vnodeSweepKeys", "nodeSweepKeys", "cacheNodes", "cacheEntries", "keys", "originCapacity", "limit",
-        "windowMillis", "rateMultiple", "loadLimit", "goodClients", "goodRate", "iterations",
-        "iterationMillis", "warmupMillis", "capacity", "valueBytes", "responseBytes", "queue", "originQueue");
 
     void suite(Suite s) {
       if (s.name().isBlank() || !s.name().matches("[a-z0-9][a-z0-9-]*")) {
         problem("/name", "must be a lowercase name of letters, digits and dashes (it names the results folder),"
             + " got '" + s.name() + "'");
       }
-      if (s.lb() == null && s.hashing() == null && s.ratelimit() == null && s.cache() == null) {
-        problems.add("line 1: the suite names no family; give at least one of lb, hashing, ratelimit, cache");
+      if (s.plans().isEmpty() && s.pipeline() == null) {
+        problems.add("line 1: the suite names no family; give at least one of " + String.join(", ", modules.names())
+            + ", or a pipeline");
       }
-      if (s.lenses() != null) {
-        oneOf(s.lenses(), Set.copyOf(Suite.LENSES), "/lenses");
-      }
-      if (s.checks() != null) {
-        for (int i = 0; i < s.checks().size(); i++) {
-          check(s, s.checks().get(i), "/checks/" + i);
-        }
-      }
-      if (s.lb() != null) {
-        numbers(s.lb(), "/lb", POSITIVE);
-        serviceTime(s.lb().serviceTime(), "/lb/serviceTime");
-        if (s.lb().weights().size() != s.lb().backends() || s.lb().capacities().size() != s.lb().backends()) {
-          problem("/lb/weights", "weights and capacities must list one value per backend (" + s.lb().backends()
-              + "), got " + s.lb().weights().size() + " and " + s.lb().capacities().size());
-        }
-        if (s.lb().slowAt() > 1) {
-          problem("/lb/slowAt", "is a fraction of the run, 0 to 1, got " + s.lb().slowAt());
+      for (int i = 0; i < s.lenses().size(); i++) {
+        if (!Suite.LENSES.contains(s.lenses().get(i))) {
+          problem("/lenses/" + i, "'" + s.lenses().get(i) + "' is not one of "
+              + String.join(", ", Suite.LENSES.stream().sorted().toList()));
         }
       }
-      if (s.hashing() != null) {
-        numbers(s.hashing(), "/hashing", POSITIVE);
-        serviceTime(s.hashing().originTime(), "/hashing/originTime");
-        if (!(s.hashing().addAt() < s.hashing().removeAt() && s.hashing().removeAt() < 1)) {
-          problem("/hashing/addAt", "addAt and removeAt are fractions of the run with addAt < removeAt < 1, got "
-              + s.hashing().addAt() + " and " + s.hashing().removeAt());
-        }
+      for (int i = 0; i < s.checks().size(); i++) {
+        check(s, s.checks().get(i), "/checks/" + i);
       }
-      if (s.ratelimit() != null) {
-        numbers(s.ratelimit(), "/ratelimit", POSITIVE);
-        oneOf(s.ratelimit().patterns(), Set.copyOf(Arrivals.PATTERNS), "/ratelimit/patterns");
-      }
-      if (s.cache() != null) {
-        CachePlan c = s.cache();
-        numbers(c, "/cache", POSITIVE);
-        for (int i = 0; i < c.workloads().size(); i++) {
-          try {
-            Workloads.describe(c.workloads().get(i));
-          } catch (IllegalArgumentException e) {
-            problem("/cache/workloads/" + i, e.getMessage());
-          }
-        }
-        for (int i = 0; i < c.capacities().size(); i++) {
-          if (!c.capacities().get(i).matches("\\d+(\\.\\d+)?%|\\d+")) {
-            problem("/cache/capacities/" + i, "a capacity is a share of the workload's keys ('5%') or a number of"
-                + " entries, got '" + c.capacities().get(i) + "'");
-          }
-        }
-        serviceTime(c.load().originTime(), "/cache/load/originTime");
-        oneOf(c.writeStrategies(), Set.copyOf(WriteStrategy.names()), "/cache/writeStrategies");
-        oneOf(c.stampede(), STAMPEDE, "/cache/stampede");
-        oneOf(c.penetration(), PENETRATION, "/cache/penetration");
-        oneOf(c.avalanche(), AVALANCHE, "/cache/avalanche");
-        if (c.load().zipf() <= 0) {
-          problem("/cache/load/zipf", "must be greater than 0, got " + c.load().zipf());
-        }
+      s.plans().forEach((family, plan) -> {
+        numbers(plan, "/" + family);
+        modules.named(family).validate(plan, (field, message) -> problem("/" + family + "/" + field, message));
+      });
+      if (s.pipeline() != null) {
+        numbers(s.pipeline(), "/pipeline");
+        s.pipeline().validate(modules, (field, message) -> problem("/pipeline/" + field, message));
       }
     }
 
     private void check(Suite s, SuiteCheck check, String pointer) {
-      List<String> families = new ArrayList<>();
-      if (s.lb() != null) {
-        families.add("lb");
-      }
-      if (s.hashing() != null) {
-        families.add("hashing");
-      }
-      if (s.ratelimit() != null) {
-        families.add("ratelimit");
-      }
-      if (s.cache() != null) {
-        families.add("cache");
-      }
-      if (!families.contains(check.family())) {
+      if (!s.plans().containsKey(check.family())) {
         problem(pointer + "/family", "'" + check.family() + "' is not a family of this suite; valid: "
-            + String.join(", ", families));
+            + String.join(", ", s.families()));
       }
       String lens = check.metric().contains(".") ? check.metric().substring(0, check.metric().indexOf('.')) : "";
       if (!Suite.LENSES.contains(lens)) {

@@ -1,15 +1,8 @@
 package io.strategybench.run;
 
-import io.strategybench.backend.SimulatedBackendSpec;
-import io.strategybench.cache.CachePolicy;
-import io.strategybench.hashing.ConsistentHash;
-import io.strategybench.ratelimit.RateLimiter;
-import io.strategybench.lb.HealthPolicy;
-import io.strategybench.lb.LbSimulationResult;
-import io.strategybench.lb.LbWorkload;
-import io.strategybench.lb.LoadBalancer;
-import io.strategybench.lb.LoadBalancerBenchmark;
-import io.strategybench.lb.LoadBalancerSimulator;
+import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyModules;
+import io.strategybench.family.FamilyRun;
 import io.strategybench.report.ReportWriter;
 import io.strategybench.results.Environment;
 import io.strategybench.results.ResultsWriter;
@@ -23,7 +16,6 @@ import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a suite: for each family, each lens, each strategy, and keeps {@code results.json} current after
@@ -40,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * plugin that throws, a target that does not start) is recorded with its error and the suite goes on.
  * Ends with the report.
  */
-public final class SuiteRunner {
+public final class SuiteRunner implements RunContext {
   /**
    * Choices a user makes on the command line.
    *
@@ -65,12 +56,13 @@ public final class SuiteRunner {
   }
 
   private final Suite suite;
-  final StrategyRegistry registry;
-  final List<String> pluginArgs;
-  final Path folder;
-  final Options options;
-  final Progress progress;
-  final RunResults results = new RunResults();
+  private final FamilyModules modules;
+  private final StrategyRegistry registry;
+  private final List<String> pluginArgs;
+  private final Path folder;
+  private final Options options;
+  private final Progress progress;
+  private final RunResults results = new RunResults();
   private final long startNanos = System.nanoTime();
   private volatile boolean finished;
   private volatile boolean interrupted;
@@ -78,10 +70,11 @@ public final class SuiteRunner {
   /**
    * @param pluginArgs global {@code bench} arguments that make a forked target load the same plugins
    */
-  public SuiteRunner(Suite suite, StrategyRegistry registry, List<String> pluginArgs, Path folder, Options options,
+  public SuiteRunner(Suite suite, FamilyModules modules, List<String> pluginArgs, Path folder, Options options,
       Progress progress) {
     this.suite = suite;
-    this.registry = registry;
+    this.modules = modules;
+    this.registry = modules.registry();
     this.pluginArgs = pluginArgs;
     this.folder = folder;
     this.options = options;
@@ -116,40 +109,31 @@ public final class SuiteRunner {
     Thread hook = new Thread(this::interrupted, "suite-interrupted");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      boolean lb = suite.lb() != null && !chosen(LoadBalancer.FAMILY).isEmpty();
-      boolean hashing = suite.hashing() != null && !chosen(ConsistentHash.FAMILY).isEmpty();
-      boolean ratelimit = suite.ratelimit() != null && !chosen(RateLimiter.FAMILY).isEmpty();
-      boolean cache = suite.cache() != null && !chosen(CachePolicy.FAMILY).isEmpty();
-      if (lb) {
-        progress.plan(lbEstimate(lbPlan(), chosen(LoadBalancer.FAMILY).size()));
+      List<FamilyRun> runs = new ArrayList<>();
+      for (Map.Entry<String, Record> e : suite.plans().entrySet()) {
+        FamilyModule module = modules.named(e.getKey());
+        if (!chosen(module.family()).isEmpty()) {
+          FamilyRun family = module.run(this, e.getValue());
+          progress.plan(family.estimateSeconds());
+          runs.add(family);
+        }
       }
-      if (hashing) {
-        progress.plan(new HashingRunner(this).estimate(chosen(ConsistentHash.FAMILY).size()));
+      if (suite.pipeline() != null && wants("load")) {
+        FamilyRun pipeline = new PipelineRunner(this, suite.pipeline());
+        progress.plan(pipeline.estimateSeconds());
+        runs.add(pipeline);
       }
-      if (ratelimit) {
-        progress.plan(new RateLimitRunner(this).estimate(chosen(RateLimiter.FAMILY)));
-      }
-      if (cache) {
-        progress.plan(new CacheRunner(this).estimate(chosen(CachePolicy.FAMILY)));
-      }
-      if (lb) {
-        runLb();
-      }
-      if (hashing) {
-        new HashingRunner(this).run();
-      }
-      if (ratelimit) {
-        new RateLimitRunner(this).run();
-      }
-      if (cache) {
-        new CacheRunner(this).run();
+      for (FamilyRun family : runs) {
+        family.run();
       }
     } catch (Interrupted e) {
       return 1;
     }
     try {
       boolean failed = results.families.stream().flatMap(f -> f.strategies.stream()).anyMatch(s -> !s.errors.isEmpty())
-          || results.families.stream().anyMatch(f -> !f.errors.isEmpty());
+          || results.families.stream().anyMatch(f -> !f.errors.isEmpty())
+          || (results.pipeline != null && results.pipeline.get("errors") instanceof List<?> errors
+              && !errors.isEmpty());
       finish(failed ? RunResults.PARTIAL : RunResults.COMPLETE);
     } finally {
       if (finished) {
@@ -170,20 +154,53 @@ public final class SuiteRunner {
     };
   }
 
+  @Override
   public RunResults results() {
     return results;
   }
 
-  Suite suite() {
-    return suite;
+  @Override
+  public StrategyRegistry registry() {
+    return registry;
   }
 
-  boolean wants(String lens) {
+  @Override
+  public Path folder() {
+    return folder;
+  }
+
+  @Override
+  public List<String> pluginArgs() {
+    return pluginArgs;
+  }
+
+  @Override
+  public Progress progress() {
+    return progress;
+  }
+
+  @Override
+  public int loadSecondsOverride() {
+    return options.loadSeconds();
+  }
+
+  @Override
+  public String profile() {
+    return options.profile();
+  }
+
+  @Override
+  public LoadStep loadStep(String label, Path work) throws IOException, InterruptedException {
+    return LoadStep.begin(this, label, work);
+  }
+
+  @Override
+  public boolean wants(String lens) {
     return options.lenses().isEmpty() || options.lenses().contains(lens);
   }
 
-  /** The family's strategies the user chose: all when none were named, else those of the names in this family. */
-  <T> List<StrategyDescriptor<T>> chosen(Family<T> family) {
+  @Override
+  public <T> List<StrategyDescriptor<T>> chosen(Family<T> family) {
     List<StrategyDescriptor<T>> all = registry.strategies(family);
     if (options.strategies().isEmpty()) {
       return all;
@@ -191,19 +208,8 @@ public final class SuiteRunner {
     return all.stream().filter(d -> options.strategies().contains(d.name())).toList();
   }
 
-  /** JMH of one strategy, its JSON written to {@code json}; {@code step} receives a line per forked run. */
-  interface MicroMeasure {
-    List<MicroLens.Score> run(String strategy, Path json, java.util.function.Consumer<String> step) throws IOException;
-  }
-
-  /**
-   * The micro lens of a family, strategy by strategy: each one's scores and JMH JSON
-   * ({@code micro/jmh-<family>-<strategy>.json}) into its results, a failure into its errors; saved after
-   * each.
-   *
-   * @param stepSeconds the estimate of one forked run, for the progress line
-   */
-  void microEach(FamilyResults family, List<String> strategies, double stepSeconds, MicroMeasure measure)
+  @Override
+  public void microEach(FamilyResults family, List<String> strategies, double stepSeconds, MicroMeasure measure)
       throws IOException {
     for (int i = 0; i < strategies.size(); i++) {
       String name = strategies.get(i);
@@ -228,18 +234,19 @@ public final class SuiteRunner {
     family.files.put("jmhJson", "micro/");
   }
 
-  /** Adds the family, with a record for each strategy, to the results and saves them. */
-  <T> FamilyResults addFamily(Family<T> kind, Map<String, Object> workload, List<StrategyDescriptor<T>> chosen)
-      throws IOException {
+  @Override
+  public FamilyResults addFamily(Family<?> kind, Map<String, Object> workload,
+      List<? extends StrategyDescriptor<?>> chosen) throws IOException {
     FamilyResults family = new FamilyResults();
     family.family = kind.name();
     family.title = kind.title();
     family.workload = workload;
-    for (StrategyDescriptor<T> d : chosen) {
+    for (StrategyDescriptor<?> d : chosen) {
       StrategyResults s = new StrategyResults();
       s.strategy = d.name();
       s.source = d.source();
       s.plugin = d.isPlugin();
+      s.characteristics = d.characteristics().stream().sorted().toList();
       family.strategies.add(s);
     }
     synchronized (results) {
@@ -251,11 +258,8 @@ public final class SuiteRunner {
 
   // ---- calibration ------------------------------------------------------------------------------------------
 
-  /**
-   * The family's load rate in requests per second: the plan's, or its share of the capacity a calibration ramp
-   * measures on this machine (once per family and run; recorded in the family's results, with the rate used).
-   */
-  double loadRate(FamilyResults family, Rate rate, java.util.function.Supplier<Calibration.Setup> setup)
+  @Override
+  public double loadRate(FamilyResults family, Rate rate, java.util.function.Supplier<Calibration.Setup> setup)
       throws IOException, InterruptedException {
     if (!rate.isShare()) {
       return rate.perSecond();
@@ -302,163 +306,8 @@ public final class SuiteRunner {
     return ((Number) calibration.get("rateRps")).doubleValue();
   }
 
-  // ---- load balancing ----------------------------------------------------------------------------------------
-
-  private static double lbPerLoad(LbPlan plan) {
-    return plan.warmupSeconds() + plan.loadSeconds() + 6;
-  }
-
-  private static double lbPerMicro(LbPlan plan) {
-    return plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
-        * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
-            * plan.micro().iterationMillis()) / 1000.0);
-  }
-
-  /** Seconds the load-balancing family will take here, roughly, for the progress line. */
-  private double lbEstimate(LbPlan plan, int strategies) {
-    return strategies * ((wants("simulate") ? 0.3 : 0) + (wants("micro") ? lbPerMicro(plan) : 0)
-        + (wants("load") ? lbPerLoad(plan) : 0));
-  }
-
-  LbPlan lbPlan() {
-    return options.loadSeconds() > 0 ? suite.lb().withLoadSeconds(options.loadSeconds()) : suite.lb();
-  }
-
-  private void runLb() throws IOException, InterruptedException {
-    LbPlan plan = lbPlan();
-    List<StrategyDescriptor<LoadBalancer>> chosen = chosen(LoadBalancer.FAMILY);
-    FamilyResults family = addFamily(LoadBalancer.FAMILY, lbWorkload(plan), chosen);
-    double perLoad = lbPerLoad(plan);
-    double perMicro = lbPerMicro(plan);
-
-    if (wants("simulate")) {
-      LbWorkload workload = new LbWorkload(pool(plan, plan.faults(plan.simulateSeconds())), plan.rate(), true,
-          TimeUnit.SECONDS.toNanos(plan.simulateSeconds()), plan.clients(), plan.sessions(), HealthPolicy.defaults(),
-          plan.seed());
-      int i = 0;
-      for (StrategyDescriptor<LoadBalancer> d : chosen) {
-        stopIfInterrupted();
-        progress.step(String.format("lb simulate %s (%d/%d)", d.name(), ++i, chosen.size()), 0.3);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
-          synchronized (results) {
-            s.simulate = toMap(r);
-          }
-        } catch (RuntimeException e) {
-          fail(s, "simulate", e);
-        }
-        save();
-      }
-    }
-
-    if (wants("micro")) {
-      microEach(family, chosen.stream().map(StrategyDescriptor::name).toList(), perMicro / plan.microThreads().size(),
-          (name, json, step) -> MicroLens.run(LoadBalancerBenchmark.class.getName(), List.of(name),
-              Map.of("backends", plan.microBackends().stream().map(String::valueOf).toList()), plan.microThreads(),
-              plan.micro(), registry.plugins(), json, step));
-    }
-
-    if (wants("load")) {
-      double rate;
-      try {
-        rate = loadRate(family, plan.load(), () -> new Calibration.Setup("lb", CALIBRATION_LB,
-            lbServe(plan, CALIBRATION_LB, null, List.of()), io.strategybench.lb.LoadBalancingSimulation.class,
-            lbProperties(plan), 4000));
-      } catch (IOException | RuntimeException e) {
-        familyFailed(family, "load", e);
-        return;
-      }
-      int i = 0;
-      for (StrategyDescriptor<LoadBalancer> d : chosen) {
-        stopIfInterrupted();
-        progress.step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          Map<String, Object> load = lbLoad(plan, rate, d.name());
-          synchronized (results) {
-            s.load = load;
-            Object unavailable = load.get("dispatchedWhileUnavailable");
-            long value = unavailable instanceof Number n ? n.longValue() : -1;
-            s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
-                + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
-                + " the health rules, whatever the machine does"));
-          }
-          progress.note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s, errors %.2f%%",
-              d.name(), fmt(nested(load, "client", "p99Millis")), asDouble(nested(load, "server", "p99Micros")) / 1000,
-              asDouble(load.get("throughputRps")), asDouble(nested(load, "client", "errorRate")) * 100));
-        } catch (IOException | RuntimeException e) {
-          fail(s, "load", e);
-        }
-        save();
-      }
-    }
-  }
-
-  /** The strategy load balancing is calibrated with: the classic default, built in. */
-  private static final String CALIBRATION_LB = "round-robin";
-
-  /** The target of a load-balancing run: the strategy before the plan's simulated backends, with {@code faults}. */
-  private static List<String> lbServe(LbPlan plan, String strategy, Path work, List<String> faults) {
-    List<String> serve = new ArrayList<>(List.of("--family", "lb", "--strategy", strategy,
-        "--io-threads", String.valueOf(plan.ioThreads()), "--simulated", String.valueOf(plan.backends()),
-        "--sim-weights", join(plan.weights()), "--sim-capacities", join(plan.capacities()),
-        "--sim-service-time", plan.serviceTime(), "--sim-queue", String.valueOf(plan.queue()),
-        "--sim-response-bytes", String.valueOf(plan.responseBytes())));
-    if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
-    }
-    for (String fault : faults) {
-      serve.add("--sim-fault");
-      serve.add(fault);
-    }
-    return serve;
-  }
-
-  /** The load's clients, as Gatling's properties. */
-  private static Map<String, String> lbProperties(LbPlan plan) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    properties.put("clients", String.valueOf(plan.clients()));
-    properties.put("sessions", String.valueOf(plan.sessions()));
-    properties.put("seed", String.valueOf(plan.seed()));
-    return properties;
-  }
-
-  private Map<String, Object> lbLoad(LbPlan plan, double rate, String strategy)
-      throws IOException, InterruptedException {
-    Path work = folder.resolve("load").resolve("lb").resolve(strategy);
-    List<String> serve = lbServe(plan, strategy, work, plan.faults(plan.loadSeconds()));
-    try (LoadStep step = LoadStep.begin(this, "lb " + strategy, work)) {
-      TargetProcess target = step.target("target", serve, work);
-      Map<String, String> properties = lbProperties(plan);
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(rate));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", options.profile());
-      GatlingRun.Result gatling = step.gatling(io.strategybench.lb.LoadBalancingSimulation.class, properties,
-          "request");
-      Map<String, Object> stats = target.stats();
-      return lbLoadResult(step, gatling, stats, work, plan.loadSeconds());
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> lbLoadResult(LoadStep step, GatlingRun.Result gatling, Map<String, Object> stats,
-      Path work, int seconds) {
-    Map<String, Object> lb = (Map<String, Object>) ((Map<String, Object>) stats.get("stages")).get("lb");
-    Map<String, Object> load = step.measured(gatling, stats, List.of(stats), seconds);
-    for (String key : List.of("backends", "shareImbalance", "peakInFlightImbalance", "stickiness", "clientAffinity",
-        "dispatchedWhileUnavailable", "panicDispatches", "retries", "noBackend", "connectFailures", "timeouts",
-        "brokenResponses", "strategyErrors")) {
-      load.put(key, lb.get(key));
-    }
-    load.put("files", loadFiles(gatling, work));
-    return load;
-  }
-
-  /** The raw material of a load run, relative to the run folder. */
-  Map<String, String> loadFiles(GatlingRun.Result gatling, Path work) {
+  @Override
+  public Map<String, String> loadFiles(GatlingRun.Result gatling, Path work) {
     Map<String, String> files = new LinkedHashMap<>();
     if (java.nio.file.Files.exists(gatling.runFolder().resolve("index.html"))) {
       files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
@@ -470,57 +319,6 @@ public final class SuiteRunner {
     return files;
   }
 
-  private static List<SimulatedBackendSpec> pool(LbPlan plan, List<String> faults) {
-    return SimulatedBackendSpec.pool(plan.backends(), plan.weights(), plan.capacities(), plan.serviceTime(),
-        plan.queue(), plan.responseBytes(), faults);
-  }
-
-  private Map<String, Object> lbWorkload(LbPlan plan) {
-    Map<String, Object> w = new LinkedHashMap<>();
-    List<Map<String, Object>> backends = new ArrayList<>();
-    for (SimulatedBackendSpec b : pool(plan, List.of())) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", b.name());
-      m.put("weight", b.weight());
-      m.put("capacity", b.capacity());
-      m.put("queueLimit", b.queueLimit());
-      m.put("serviceTime", b.serviceTime().toString());
-      m.put("responseBytes", b.responseBytes());
-      backends.add(m);
-    }
-    w.put("backends", backends);
-    if (plan.slowBackend() != null) {
-      w.put("fault", plan.slowBackend() + " slows down " + fmt(plan.slowFactor()) + "x at "
-          + Math.round(plan.slowAt() * 100) + "% of each lens's measured time");
-    }
-    Map<String, Object> simulate = new LinkedHashMap<>();
-    simulate.put("rateRps", plan.rate());
-    simulate.put("arrivals", "poisson");
-    simulate.put("duration", plan.simulateSeconds() + "s");
-    simulate.put("seed", plan.seed());
-    simulate.put("faults", plan.faults(plan.simulateSeconds()));
-    w.put("simulate", simulate);
-    Map<String, Object> load = new LinkedHashMap<>();
-    load.put("rate", plan.load().json());
-    if (!plan.load().isShare()) {
-      load.put("rateRps", plan.load().perSecond());
-    }
-    load.put("durationSeconds", plan.loadSeconds());
-    load.put("warmupSeconds", plan.warmupSeconds());
-    load.put("ioThreads", plan.ioThreads());
-    load.put("clients", plan.clients());
-    load.put("sessions", plan.sessions());
-    load.put("profile", options.profile());
-    load.put("faults", plan.faults(plan.loadSeconds()));
-    w.put("load", load);
-    Map<String, Object> micro = new LinkedHashMap<>();
-    micro.put("backends", plan.microBackends());
-    micro.put("threads", plan.microThreads());
-    micro.put("settings", plan.micro());
-    w.put("micro", micro);
-    return w;
-  }
-
   // ---- bookkeeping -------------------------------------------------------------------------------------------
 
   /** Thrown to unwind the run once it has been interrupted; the shutdown hook has written what finished. */
@@ -530,18 +328,20 @@ public final class SuiteRunner {
     }
   }
 
-  boolean isInterrupted() {
+  @Override
+  public boolean isInterrupted() {
     return interrupted;
   }
 
-  void stopIfInterrupted() {
+  @Override
+  public void stopIfInterrupted() {
     if (interrupted) {
       throw new Interrupted();
     }
   }
 
-  /** Records what failed for a family as a whole in a lens (its calibration, a reference benchmark). */
-  void familyFailed(FamilyResults family, String lens, Exception e) {
+  @Override
+  public void familyFailed(FamilyResults family, String lens, Exception e) {
     if (interrupted) {
       return;
     }
@@ -552,7 +352,8 @@ public final class SuiteRunner {
     progress.note("        " + family.family + " failed in " + message.lines().findFirst().orElse(message));
   }
 
-  void fail(StrategyResults s, String lens, Exception e) {
+  @Override
+  public void fail(StrategyResults s, String lens, Exception e) {
     if (interrupted) {
       return; // the step was cut short by the interruption, not failed
     }
@@ -563,12 +364,8 @@ public final class SuiteRunner {
     progress.note("        " + s.strategy + " failed in " + message.lines().findFirst().orElse(message));
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> toMap(Object value) {
-    return Json.MAPPER.convertValue(value, LinkedHashMap.class);
-  }
-
-  void save() throws IOException {
+  @Override
+  public void save() throws IOException {
     if (interrupted) {
       return; // the interruption writes the last version
     }
@@ -590,7 +387,7 @@ public final class SuiteRunner {
       results.finishedAt = now();
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
       ResultsWriter.write(folder, results);
-      ReportWriter.write(folder, results);
+      ReportWriter.write(folder, results, modules);
       finished = true;
     }
   }
@@ -616,26 +413,10 @@ public final class SuiteRunner {
   }
 
   static double round(double value) {
-    return Math.round(value * 10_000.0) / 10_000.0;
-  }
-
-  static String join(List<Integer> values) {
-    return String.join(",", values.stream().map(String::valueOf).toList());
+    return Figures.round(value);
   }
 
   static String fmt(Object value) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return String.valueOf(n.longValue());
-    }
-    return String.valueOf(value);
-  }
-
-  @SuppressWarnings("unchecked")
-  static Object nested(Map<String, Object> map, String outer, String inner) {
-    return map.get(outer) instanceof Map<?, ?> m ? ((Map<String, Object>) m).get(inner) : null;
-  }
-
-  static double asDouble(Object value) {
-    return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    return Figures.fmt(value);
   }
 }

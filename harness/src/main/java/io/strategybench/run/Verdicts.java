@@ -27,6 +27,7 @@ final class Verdicts {
         find(s.load, inconclusive);
       }
     }
+    find(results.pipeline, inconclusive);
     boolean failed = false;
     boolean notJudged = false;
     for (FamilyResults f : results.families) {

@@ -2,7 +2,7 @@ package io.strategybench.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ class SharedTracesReferenceTest {
     for (String name : TRACES) {
       traces.put(name, SharedTraces.read(name));
     }
-    registry = StrategyRegistry.load(Families.all(), List.of());
+    registry = FamilyModules.builtIn().registry();
   }
 
   private static CacheSimulationResult run(String strategy, String trace, long capacity) {

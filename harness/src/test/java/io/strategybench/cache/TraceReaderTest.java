@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.ByteArrayOutputStream;
@@ -53,7 +53,7 @@ class TraceReaderTest {
 
   @BeforeAll
   static void loadRegistry() {
-    registry = StrategyRegistry.load(Families.all(), List.of());
+    registry = FamilyModules.builtIn().registry();
   }
 
   private static CacheSimulationResult simulate(String policy, Trace trace, long capacity, boolean bytes) {

@@ -104,7 +104,7 @@ class CliTest {
         .doesNotContain("hashing:");
     CliRun suite = CliRun.of("run", "slow");
     assertThat(suite.status()).isEqualTo(2);
-    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, full, hashing, lb, quick, ratelimit");
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, full, gateway, hashing, lb, quick, ratelimit");
   }
 
   @Test
@@ -164,7 +164,7 @@ class CliTest {
       assertThat(list.out()).contains("scenarios/suites/" + name + ".yaml");
     }
     JsonNode doc = Json.MAPPER.readTree(CliRun.of("suites", "--json").out());
-    assertThat(doc.get("suites")).hasSize(6);
+    assertThat(doc.get("suites")).hasSize(7);
     assertThat(doc.get("suites").get(0).get("families")).hasSize(4);
     java.nio.file.Path bad = temp.resolve("bad.yaml");
     String yaml = io.strategybench.run.SuiteFiles.write(io.strategybench.run.Suite.named("lb"))
@@ -179,5 +179,39 @@ class CliTest {
     CliRun validate = CliRun.of("suites", bad.toString());
     assertThat(validate.status()).isEqualTo(2);
     assertThat(validate.err()).contains("line " + line + ": lb.backends");
+  }
+
+  @Test
+  void servePipelineMistakesAreNamedBeforeAnythingStarts() {
+    CliRun unknown = CliRun.of("serve", "--stage", "nope:x");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown family 'nope'").contains("lb").contains("cache");
+    CliRun foreign = CliRun.of("serve", "--stage", "lb", "--capacity", "10");
+    assertThat(foreign.status()).isEqualTo(2);
+    assertThat(foreign.err()).contains("--capacity is an option of the cache stage, which is not in the pipeline");
+    CliRun limiterLast = CliRun.of("serve", "--stage", "ratelimit:token-bucket");
+    assertThat(limiterLast.status()).isEqualTo(2);
+    assertThat(limiterLast.err()).contains("passes the requests it admits on");
+    CliRun originOnly = CliRun.of("serve", "--stage", "cache:lru", "--stage", "lb", "--single-flight");
+    assertThat(originOnly.status()).isEqualTo(2);
+    assertThat(originOnly.err()).contains("--single-flight: only the cache with its own origin");
+    CliRun unscoped = CliRun.of("serve", "--stage", "cache:lru", "--stage", "lb", "-p", "choices=3");
+    assertThat(unscoped.status()).isEqualTo(2);
+    assertThat(unscoped.err()).contains("name the stage's family (cache.choices, lb.choices)");
+    CliRun twice = CliRun.of("serve", "--stage", "lb", "--stage", "lb:random");
+    assertThat(twice.status()).isEqualTo(2);
+    assertThat(twice.err()).contains("each family's stage appears once");
+    CliRun unknownStrategy = CliRun.of("serve", "--stage", "cache:nope", "--stage", "lb");
+    assertThat(unknownStrategy.status()).isEqualTo(2);
+    assertThat(unknownStrategy.err()).contains("'nope'").contains("w-tinylfu");
+  }
+
+  @Test
+  void serveHelpListsTheFamiliesWithStagesAndTheirOptions() {
+    CliRun help = CliRun.of("serve", "--help");
+    assertThat(help.status()).isZero();
+    assertThat(help.out().replaceAll("\\s+", " ")).contains("--stage")
+        .contains("ratelimit (Rate limiting; default strategy token-bucket,"
+        + " usual pipeline ratelimit:token-bucket → lb:round-robin)").contains("(cache) ").contains("--origin-time");
   }
 }

@@ -3,7 +3,7 @@ package io.strategybench.hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HashingSimulatorTest {
-  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  private static final StrategyRegistry REGISTRY = FamilyModules.builtIn().registry();
 
   private static StrategyDescriptor<ConsistentHash> strategy(String name) {
     return REGISTRY.strategy(ConsistentHash.FAMILY, name);

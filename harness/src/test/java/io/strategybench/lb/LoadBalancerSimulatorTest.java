@@ -3,7 +3,7 @@ package io.strategybench.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.backend.SimulatedBackendSpec;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyDescriptor;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LoadBalancerSimulatorTest {
-  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  private static final StrategyRegistry REGISTRY = FamilyModules.builtIn().registry();
   private static final HealthPolicy PASSIVE_ONLY = new HealthPolicy(3, TimeUnit.SECONDS.toNanos(600), true, 0,
       TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2);
 

@@ -3,7 +3,7 @@ package io.strategybench.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RateLimitSimulatorTest {
-  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  private static final StrategyRegistry REGISTRY = FamilyModules.builtIn().registry();
   private static final long SECOND = 1_000_000_000L;
 
   private static StrategyDescriptor<RateLimiter> strategy(String name) {

@@ -1,9 +1,10 @@
 package io.strategybench.run;
 
+import io.strategybench.cache.CachePlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strategybench.Families;
+import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.ByteArrayOutputStream;
@@ -40,11 +41,11 @@ class CacheSuiteTest {
         new CachePlan.Load(2000, 0.99, 500, 256, "exp:10ms", 64, 1024, Rate.perSecond(300), 2, 1, 0.1, "5s", 1),
         List.of(), List.of("write-through", "cache-aside"), List.of("none", "single-flight"),
         List.of("none", "negative-cache", "bloom"), List.of("none", "jitter"), true);
-    Suite suite = new Suite("cache-test", "a small caching suite", null, null, null, plan);
+    Suite suite = Suite.of("cache-test", "a small caching suite", java.util.Map.of("cache", plan));
     run = temp.resolve("run");
     Files.createDirectories(run);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, StrategyRegistry.load(Families.all(), List.of()),
+    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
         List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
         new SuiteRunner.Options(List.of("lru", "w-tinylfu", "opt"), List.of(), 0, "constant"),
         new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));

@@ -66,7 +66,7 @@ class CalibrationTest {
     String quick = new String(SuiteFiles.class.getClassLoader().getResourceAsStream("suites/quick.yaml")
         .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     Suite suite = SuiteFiles.parse(quick, "quick.yaml");
-    assertThat(suite.hashing().rate().isShare()).isTrue();
+    assertThat(suite.plan("hashing", io.strategybench.hashing.HashingPlan.class).rate().isShare()).isTrue();
     String broken = quick.replaceFirst("(?m)^  rate: 20%$", "  rate: twenty");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SuiteFiles.parse(broken, "broken.yaml"))
         .hasMessageContaining("broken.yaml").hasMessageMatching("(?s).*line \\d+: hashing.rate.*'twenty'.*");

@@ -81,13 +81,13 @@ class SuiteFilesTest {
     for (String name : SuiteFiles.BUILT_IN) {
       Suite suite = SuiteFiles.builtIn(name);
       assertThat(suite.name()).isEqualTo(name);
-      assertThat(suite.families()).as(name).isNotEmpty();
+      assertThat(!suite.families().isEmpty() || suite.pipeline() != null).as(name).isTrue();
       assertThat(SuiteFiles.parse(SuiteFiles.write(suite), name)).as(name).isEqualTo(suite);
     }
     assertThat(SuiteFiles.builtIn("quick").families()).hasSize(4);
     assertThat(SuiteFiles.builtIn("full").families()).hasSize(4);
-    assertThat(SuiteFiles.builtIn("full").cache()).isEqualTo(SuiteFiles.builtIn("cache").cache());
-    assertThat(SuiteFiles.builtIn("full").lb()).isEqualTo(SuiteFiles.builtIn("lb").lb());
+    assertThat(SuiteFiles.builtIn("full").plans().get("cache")).isEqualTo(SuiteFiles.builtIn("cache").plans().get("cache"));
+    assertThat(SuiteFiles.builtIn("full").plans().get("lb")).isEqualTo(SuiteFiles.builtIn("lb").plans().get("lb"));
   }
 
   @Test
@@ -96,8 +96,9 @@ class SuiteFilesTest {
     assertThat(suite.lenses()).containsExactly("simulate");
     assertThat(suite.checks()).containsExactly(new SuiteCheck("ratelimit", null, "simulate.patterns.0.maxInWindow",
         1000.0, null));
-    assertThat(suite.ratelimit().patterns()).containsExactly("poisson");
-    assertThat(suite.lb()).isNull();
+    assertThat(suite.plan("ratelimit", io.strategybench.ratelimit.RateLimitPlan.class).patterns())
+        .containsExactly("poisson");
+    assertThat(suite.plans()).doesNotContainKey("lb");
   }
 
   @Test
@@ -159,7 +160,7 @@ class SuiteFilesTest {
     Files.writeString(file, VALID);
     assertThat(SuiteFiles.load(file.toString()).name()).isEqualTo("small");
     assertThatThrownBy(() -> SuiteFiles.load("slow")).hasMessageContaining(
-        "unknown suite 'slow'; valid suite names: cache, full, hashing, lb, quick, ratelimit");
+        "unknown suite 'slow'; valid suite names: cache, full, gateway, hashing, lb, quick, ratelimit");
     assertThatThrownBy(() -> SuiteFiles.load(temp.resolve("none.yaml").toString()))
         .hasMessageContaining("does not exist");
   }
@@ -190,5 +191,31 @@ class SuiteFilesTest {
     assertThat(family.strategy("slow").checks).singleElement().satisfies(c -> assertThat(c.passed()).isFalse());
     assertThat(family.strategy("unmeasured").checks).singleElement()
         .satisfies(c -> assertThat(c.passed()).isFalse());
+  }
+
+  @Test
+  void theGatewaySuiteIsAPipelineAndAPipelineMistakeIsNamedWithItsLine() {
+    Suite gateway = SuiteFiles.builtIn("gateway");
+    assertThat(gateway.plans()).isEmpty();
+    assertThat(gateway.pipeline().stages()).containsExactly("ratelimit:token-bucket", "cache:w-tinylfu",
+        "lb:power-of-two-choices");
+    assertThat(gateway.pipeline().variants()).hasSize(3);
+    assertThat(gateway.pipeline().variants().get(1)).containsExactly("cache:w-tinylfu", "lb:power-of-two-choices");
+    String yaml = SuiteFiles.write(gateway);
+    String broken = yaml.replace("cache:w-tinylfu", "cache:nope").replace("keyFrom: \"header\"", "keyFrom: \"cookie\"")
+        .replace("keyFrom: header", "keyFrom: cookie");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SuiteFiles.parse(broken, "gw.yaml"))
+        .hasMessageContaining("gw.yaml")
+        .hasMessageMatching("(?s).*line \\d+: pipeline.stages\\[1\\]: 'nope' is not a cache strategy; valid: .*w-tinylfu.*")
+        .hasMessageContaining("pipeline.keyFrom: is header (X-Api-Key) or jwt");
+    PipelinePlan plan = gateway.pipeline();
+    PipelinePlan foreign = new PipelinePlan(plan.stages(), java.util.Map.of("hashing", List.of("--cache-nodes", "3")),
+        Rate.share(0.3), plan.seconds(), plan.warmupSeconds(), plan.ioThreads(), plan.keys(), plan.zipf(),
+        plan.apiKeys(), plan.apiKeySkew(), plan.keyFrom(), plan.withoutEachStage());
+    List<String> problems = new java.util.ArrayList<>();
+    foreign.validate(io.strategybench.family.FamilyModules.builtIn(), (field, message) -> problems.add(field + ": "
+        + message));
+    assertThat(problems).anyMatch(p -> p.startsWith("serve/hashing: names no stage of the pipeline"))
+        .anyMatch(p -> p.startsWith("rate: give requests per second"));
   }
 }

@@ -35,7 +35,7 @@ class SuiteInterruptTest {
   void sigintKeepsWhatFinishedAndWritesAnInterruptedReport() throws Exception {
     Suite quick = Suite.named("quick");
     Suite suite = new Suite("interrupt", "the quick suite's load balancing, to be interrupted", List.of(),
-        List.of("simulate", "micro"), List.of(), quick.lb(), null, null, null);
+        List.of("simulate", "micro"), List.of(), java.util.Map.of("lb", quick.plans().get("lb")), null);
     Path file = temp.resolve("interrupt.yaml");
     Files.writeString(file, SuiteFiles.write(suite));
     Path out = temp.resolve("run");

@@ -128,6 +128,37 @@ public final class LoadConfig {
     return Injection.ramp(warmupRate / 10, warmupRate, seconds);
   }
 
+  /**
+   * A knob of one simulation that this class does not list: {@code -Dname=value}, or {@code fallback}. A
+   * simulation reads its own knobs so that a new family adds none here.
+   */
+  public static String property(String name, String fallback) {
+    return System.getProperty(name, fallback);
+  }
+
+  /** A positive whole-number knob of one simulation ({@link #property}). */
+  public static int positiveInt(String name, int fallback) {
+    try {
+      return (int) positive(name, Integer.parseInt(System.getProperty(name, String.valueOf(fallback)).trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got '" + System.getProperty(name) + "'");
+    }
+  }
+
+  /** A number knob of one simulation within {@code min..max} ({@link #property}). */
+  public static double number(String name, double fallback, double min, double max) {
+    double value;
+    try {
+      value = Double.parseDouble(System.getProperty(name, String.valueOf(fallback)).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + System.getProperty(name) + "'");
+    }
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", got " + value);
+    }
+    return value;
+  }
+
   private static double positive(String name, double value) {
     if (!(value > 0)) {
       throw new IllegalArgumentException(name + " must be positive, got " + value);

@@ -19,6 +19,12 @@ public interface ConsistentHash {
       "which node owns each key");
 
   /**
+   * {@link io.strategybench.strategy.Strategy#characteristics() Characteristic}: computes Lamping and Veach's jump
+   * consistent hash, as Guava's {@code Hashing.consistentHash} does, so the two are compared for speed.
+   */
+  String JUMP_CONSISTENT_HASH = "jump-consistent-hash";
+
+  /**
    * Replaces the nodes, in a stable order, and builds whatever structure the strategy looks keys up in.
    *
    * @throws io.strategybench.strategy.InvalidParameterException when the nodes do not fit the parameters

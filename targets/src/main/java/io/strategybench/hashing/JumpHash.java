@@ -10,7 +10,8 @@ import java.util.List;
  * minimum, 1/(N+1) or 1/N of the keys, but removing a node in the middle renumbers every node after it and
  * moves their keys too (the simulator reports how many). Weights are ignored.
  */
-@Strategy(name = "jump", summary = "jump consistent hash (Lamping & Veach); grows and shrinks only at the end")
+@Strategy(name = "jump", summary = "jump consistent hash (Lamping & Veach); grows and shrinks only at the end",
+    characteristics = ConsistentHash.JUMP_CONSISTENT_HASH)
 public final class JumpHash implements ConsistentHash {
   private final HashFunction hash;
   private volatile HashNode[] nodes = new HashNode[0];

@@ -25,7 +25,8 @@ import io.strategybench.strategy.Strategy;
  * up to the timeout before backing off (loss-based, like TCP Reno), and oscillates in a saw-tooth around the
  * capacity.
  */
-@Strategy(name = "aimd", summary = "adaptive in-flight limit per key: +1 on success, x backoff on drop (Netflix AIMDLimit)")
+@Strategy(name = "aimd", summary = "adaptive in-flight limit per key: +1 on success, x backoff on drop (Netflix AIMDLimit)",
+    characteristics = {RateLimiter.IN_FLIGHT})
 public final class AimdLimit extends AdaptiveLimiter<AimdLimit.State> {
   /** Parameters of {@link AimdLimit}; {@code limit} is the initial limit. */
   public static class Settings extends AdaptiveLimiter.Settings {

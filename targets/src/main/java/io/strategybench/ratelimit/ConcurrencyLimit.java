@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * rejects traffic a healthy backend could serve. The adaptive {@link AimdLimit} and {@link GradientLimit}
  * address this.
  */
-@Strategy(name = "concurrency", summary = "at most limit requests in flight per key (window-millis unused)")
+@Strategy(name = "concurrency", summary = "at most limit requests in flight per key (window-millis unused)",
+    characteristics = {RateLimiter.IN_FLIGHT})
 public final class ConcurrencyLimit implements RateLimiter {
   private final long limit;
   private final ConcurrentHashMap<String, AtomicLong> inflight = new ConcurrentHashMap<>();

@@ -18,7 +18,8 @@ import io.strategybench.strategy.Strategy;
  * and another full {@code limit} just after, so up to {@code 2 x limit} requests pass within an interval much
  * shorter than one window (but never more than {@code 2 x limit} in any interval of one window length).
  */
-@Strategy(name = "fixed-window", summary = "counter per fixed window, windows aligned to the key's first request")
+@Strategy(name = "fixed-window", summary = "counter per fixed window, windows aligned to the key's first request",
+    characteristics = {RateLimiter.WINDOW_TWICE})
 public final class FixedWindow implements RateLimiter {
   private static final class State {
     final long origin;

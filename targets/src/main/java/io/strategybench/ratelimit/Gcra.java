@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code t}; and because {@code T} is truncated to whole nanoseconds the long-run rate can be marginally
  * above {@code limit / window} when {@code limit} does not divide the window.
  */
-@Strategy(name = "gcra", summary = "generic cell rate algorithm with redis-cell's CL.THROTTLE semantics")
+@Strategy(name = "gcra", summary = "generic cell rate algorithm with redis-cell's CL.THROTTLE semantics",
+    characteristics = {RateLimiter.WINDOW_TWICE})
 public final class Gcra implements RateLimiter {
   /** Parameters of {@link Gcra}. */
   public static class Settings extends RateSettings {

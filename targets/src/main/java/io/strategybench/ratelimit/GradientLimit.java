@@ -28,7 +28,8 @@ import io.strategybench.strategy.Strategy;
  * becomes the new baseline (the limit does not fall), and a key whose latency is noisy sees its limit
  * shrink on outliers; it needs tuning of tolerance and smoothing to the backend.
  */
-@Strategy(name = "gradient", summary = "adaptive in-flight limit per key from the latency gradient (Netflix Gradient2Limit)")
+@Strategy(name = "gradient", summary = "adaptive in-flight limit per key from the latency gradient (Netflix Gradient2Limit)",
+    characteristics = {RateLimiter.IN_FLIGHT})
 public final class GradientLimit extends AdaptiveLimiter<GradientLimit.State> {
   /** Parameters of {@link GradientLimit}; {@code limit} is the initial limit. */
   public static class Settings extends AdaptiveLimiter.Settings {

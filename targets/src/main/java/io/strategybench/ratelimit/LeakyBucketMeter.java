@@ -17,7 +17,8 @@ import io.strategybench.strategy.Strategy;
  * <p>Known weakness: as for the token bucket, an empty bucket takes a burst of {@code limit} at once, and
  * the meter does not smooth traffic (see {@link LeakyBucketQueue} for the shaping form).
  */
-@Strategy(name = "leaky-bucket", summary = "leaky bucket as a meter: capacity limit, leaking limit per window")
+@Strategy(name = "leaky-bucket", summary = "leaky bucket as a meter: capacity limit, leaking limit per window",
+    characteristics = {RateLimiter.WINDOW_TWICE})
 public final class LeakyBucketMeter implements RateLimiter {
   private static final class State {
     long level; // nanoseconds of draining

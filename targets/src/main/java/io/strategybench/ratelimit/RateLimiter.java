@@ -22,6 +22,33 @@ public interface RateLimiter extends AutoCloseable {
       "which requests to admit, so that each client stays within its limit");
 
   /**
+   * {@link io.strategybench.strategy.Strategy#characteristics() Characteristic}: never admits more than
+   * {@code limit} requests of a key in any window of {@code window-millis}, wherever the window starts.
+   */
+  String WINDOW_EXACT = "window-exact";
+
+  /** Characteristic: never admits more than twice {@code limit} in any window (a burst at a boundary). */
+  String WINDOW_TWICE = "window-twice";
+
+  /** Characteristic: decides exactly as an exact sliding log of the admitted requests would. */
+  String SLIDING_LOG = "sliding-log";
+
+  /** Characteristic: limits the requests in flight per key, not a rate; no window bound applies. */
+  String IN_FLIGHT = "limits-in-flight";
+
+  /**
+   * Characteristic: keeps its state in a shared store (a {@code redis} parameter names it), so instances that
+   * share the store hold one limit together.
+   */
+  String REMOTE_STATE = "remote-state";
+
+  /**
+   * Characteristic prefix: {@code TWIN_OF + "fixed-window"} says a {@link #REMOTE_STATE} strategy decides as that
+   * in-memory strategy does, so a distributed run puts the two side by side.
+   */
+  String TWIN_OF = "twin-of:";
+
+  /**
    * Decides one request of {@code key} arriving at {@code nowNanos}.
    *
    * <p>An admitted decision with a {@link Decision#delayNanos() delay} (the leaky bucket as a queue) means

@@ -18,7 +18,8 @@ import io.strategybench.strategy.Strategy;
  * use, where counters need a few words. A rejected request costs nothing, but a client at its limit keeps
  * {@code limit} timestamps.
  */
-@Strategy(name = "sliding-log", summary = "exact sliding window: a log of the admitted requests' times per key")
+@Strategy(name = "sliding-log", summary = "exact sliding window: a log of the admitted requests' times per key",
+    characteristics = {RateLimiter.WINDOW_EXACT, RateLimiter.SLIDING_LOG})
 public final class SlidingLog implements RateLimiter {
   private static final int INITIAL_CAPACITY = 16;
 

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * window.
  */
 @Strategy(name = "token-bucket",
-    summary = "token bucket of limit tokens refilled at limit per window (lock-free virtual-time form)")
+    summary = "token bucket of limit tokens refilled at limit per window (lock-free virtual-time form)",
+    characteristics = {RateLimiter.WINDOW_TWICE})
 public final class TokenBucket implements RateLimiter {
   private final long limit;
   private final long interval;

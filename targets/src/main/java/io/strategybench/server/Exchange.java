@@ -49,7 +49,14 @@ public final class Exchange {
   private final ServerConfig config;
   private final ServerStats stats;
   private final Stage[] stages;
+  private final StageTiming[] timings;
   private int nextStage;
+  private int holder = -1;
+  private long heldSince;
+  private ResponseTap tap;
+  private ByteBuf captured;
+  private HttpHeaders capturedHeaders;
+  private String notCapturable;
 
   private String clientAddress;
   private String sessionId;
@@ -63,7 +70,7 @@ public final class Exchange {
   private List<java.util.function.IntConsumer> onDone;
 
   Exchange(TargetServerHandler owner, ChannelHandlerContext ctx, FullHttpRequest request, ServerConfig config,
-      ServerStats stats, Stage[] stages) {
+      ServerStats stats, Stage[] stages, StageTiming[] timings) {
     this.owner = owner;
     this.ctx = ctx;
     this.request = request;
@@ -73,6 +80,7 @@ public final class Exchange {
     this.config = config;
     this.stats = stats;
     this.stages = stages;
+    this.timings = timings;
   }
 
   /** The part of a load run this request belongs to, as its client labelled it. */
@@ -119,11 +127,23 @@ public final class Exchange {
     if (done) {
       return;
     }
+    boolean timed = timings != null && !admin && StageTiming.counts(phase);
+    long now = timed ? System.nanoTime() : 0;
+    if (timed && holder >= 0) {
+      timings[holder].passed(now - heldSince);
+      holder = -1;
+    }
     if (nextStage >= stages.length) {
       respond(HttpResponseStatus.INTERNAL_SERVER_ERROR, "no stage answered this request\n");
       return;
     }
-    Stage stage = stages[nextStage++];
+    int index = nextStage++;
+    if (timed) {
+      timings[index].entered();
+      holder = index;
+      heldSince = now;
+    }
+    Stage stage = stages[index];
     try {
       stage.handle(this);
     } catch (RuntimeException e) {
@@ -134,6 +154,20 @@ public final class Exchange {
         abort();
       }
     }
+  }
+
+  /**
+   * Passes the exchange to the next stage, and hands {@code tap} the response the stages after it give, once it is
+   * complete (or tells it why not). One tap per exchange.
+   *
+   * @throws IllegalStateException when a stage before set a tap already
+   */
+  public void proceedCapturing(ResponseTap tap) {
+    if (this.tap != null) {
+      throw new IllegalStateException("a response tap is set already: only one stage of a pipeline may capture");
+    }
+    this.tap = tap;
+    proceed();
   }
 
   /** The client's address: the first {@code X-Forwarded-For} hop, else the connection's peer. */
@@ -222,6 +256,10 @@ public final class Exchange {
       return;
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
+    if (tap != null) {
+      captureHead(response.status().code(), response.headers());
+      captureBody(response.content());
+    }
     if (request.method() == io.netty.handler.codec.http.HttpMethod.HEAD) {
       FullHttpResponse headers = response.replace(Unpooled.EMPTY_BUFFER); // the length GET would have, no body
       response.release();
@@ -242,6 +280,9 @@ public final class Exchange {
     }
     headSent = true;
     this.status = status;
+    if (tap != null) {
+      captureRawHead(status, head);
+    }
     rawWrite(head);
   }
 
@@ -252,6 +293,9 @@ public final class Exchange {
       return;
     }
     stats.bytesOut(bytes.readableBytes());
+    if (tap != null) {
+      captureBody(bytes);
+    }
     rawWrite(bytes);
   }
 
@@ -292,6 +336,9 @@ public final class Exchange {
     if (head instanceof FullHttpResponse) {
       return; // written whole by finish()
     }
+    if (tap != null) {
+      captureHead(status, headers);
+    }
     write(head);
   }
 
@@ -302,6 +349,9 @@ public final class Exchange {
       return;
     }
     stats.bytesOut(content.content().readableBytes());
+    if (tap != null) {
+      captureBody(content.content());
+    }
     write(content);
   }
 
@@ -310,6 +360,9 @@ public final class Exchange {
     if (done) {
       last.release();
       return;
+    }
+    if (tap != null) {
+      captureBody(last.content());
     }
     finish(last, last.content().readableBytes(), System.nanoTime(), !keepAlive);
   }
@@ -328,6 +381,7 @@ public final class Exchange {
     }
     done = true;
     stats.aborted();
+    tapEnds(false, "the response was aborted");
     release();
     owner.exchangeDone(this, true);
   }
@@ -348,6 +402,7 @@ public final class Exchange {
   void clientGone() {
     if (!done) {
       done = true;
+      tapEnds(false, "the client left before the response was complete");
       release();
       Channel up = upstream;
       if (up != null) {
@@ -375,7 +430,12 @@ public final class Exchange {
     if (!admin) {
       stats.bytesOut(lastBytes);
       stats.responded(phase, status, nowNanos - startNanos);
+      if (holder >= 0) {
+        timings[holder].answered(nowNanos - heldSince);
+        holder = -1;
+      }
     }
+    tapEnds(true, null);
     Channel up = upstream;
     if (up != null && !up.config().isAutoRead()) {
       up.config().setAutoRead(true);
@@ -405,6 +465,67 @@ public final class Exchange {
           }
         }
       }
+    }
+  }
+
+  // ---- capture: a copy of the response for the tap of an earlier stage --------------------------------------
+
+  private void captureHead(int code, HttpHeaders headers) {
+    capturedHeaders = new io.netty.handler.codec.http.DefaultHttpHeaders().set(headers);
+    status = code;
+    if (capturedHeaders.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true)) {
+      notCapturable = "its body is chunked";
+    }
+  }
+
+  /** Parses the head of a relayed response (status line and header lines, as sent to the client). */
+  private void captureRawHead(int code, ByteBuf head) {
+    HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+    String text = head.toString(head.readerIndex(), head.readableBytes(), StandardCharsets.ISO_8859_1);
+    String[] lines = text.split("\r\n");
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+      }
+    }
+    captureHead(code, headers);
+  }
+
+  private void captureBody(ByteBuf bytes) {
+    if (notCapturable != null || !bytes.isReadable()) {
+      return;
+    }
+    if (captured == null) {
+      captured = Unpooled.buffer(Math.min(bytes.readableBytes(), ResponseTap.MAX_BYTES));
+    }
+    if (captured.readableBytes() + bytes.readableBytes() > ResponseTap.MAX_BYTES) {
+      notCapturable = "its body is over " + ResponseTap.MAX_BYTES + " bytes";
+      captured.release();
+      captured = null;
+      return;
+    }
+    captured.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+  }
+
+  /** Hands the tap what was captured, once: the response if it completed and could be kept, else why not. */
+  private void tapEnds(boolean completed, String why) {
+    ResponseTap t = tap;
+    if (t == null) {
+      return;
+    }
+    tap = null;
+    ByteBuf body = captured != null ? captured : Unpooled.EMPTY_BUFFER;
+    captured = null;
+    try {
+      if (completed && notCapturable == null && capturedHeaders != null) {
+        t.completed(status, capturedHeaders, body);
+      } else {
+        body.release();
+        t.notCaptured(why != null ? why : notCapturable != null ? notCapturable : "no response head was seen");
+      }
+    } catch (RuntimeException e) {
+      TargetServerHandler.log.warn("response tap failed on {} {}", request.method(), request.uri(), e);
     }
   }
 

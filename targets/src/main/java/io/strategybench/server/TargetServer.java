@@ -12,6 +12,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class TargetServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final Stage[] stages;
+  private final StageTiming[] timings;
   private final Map<String, Object> info;
   private final ServerStats stats = new ServerStats();
   private final Vitals vitals = new Vitals();
@@ -55,6 +57,7 @@ public final class TargetServer implements AutoCloseable {
   public TargetServer(ServerConfig config, List<Stage> stages, Map<String, Object> info) {
     this.config = config;
     this.stages = stages.toArray(new Stage[0]);
+    this.timings = stages.stream().map(stage -> new StageTiming(stage.name())).toArray(StageTiming[]::new);
     this.info = Map.copyOf(info);
     this.adminExecutor = Executors.newSingleThreadExecutor(daemon("target-admin"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("target-ticker"));
@@ -136,6 +139,10 @@ public final class TargetServer implements AutoCloseable {
     return stages;
   }
 
+  StageTiming[] timings() {
+    return timings;
+  }
+
   AdminPlane admin() {
     return admin;
   }
@@ -158,6 +165,11 @@ public final class TargetServer implements AutoCloseable {
       stageStats.put(stage.name(), stage.stats());
     }
     doc.put("stages", stageStats);
+    List<Object> pipeline = new ArrayList<>();
+    for (StageTiming timing : timings) {
+      pipeline.add(timing.snapshot());
+    }
+    doc.put("pipeline", pipeline);
     return doc;
   }
 
@@ -184,6 +196,9 @@ public final class TargetServer implements AutoCloseable {
     epoch++;
     for (Stage stage : stages) {
       stage.reset();
+    }
+    for (StageTiming timing : timings) {
+      timing.reset();
     }
   }
 

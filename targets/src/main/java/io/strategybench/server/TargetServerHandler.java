@@ -89,7 +89,8 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(FullHttpRequest request) {
-    Exchange exchange = new Exchange(this, ctx, request, server.config(), server.stats(), server.stages());
+    Exchange exchange = new Exchange(this, ctx, request, server.config(), server.stats(), server.stages(),
+        server.timings());
     current = exchange;
     if (request.decoderResult().cause() instanceof TooLongHttpContentException tooLong) {
       server.stats().requestStarted(exchange.phase());

@@ -27,4 +27,12 @@ public @interface Strategy {
 
   /** One line saying what the strategy does, shown by {@code bench list}. */
   String summary();
+
+  /**
+   * What the strategy guarantees or needs, in words its family defines (the rate limiter's
+   * {@code RateLimiter.WINDOW_EXACT}, {@code RateLimiter.REMOTE_STATE}, ...). The harness decides by them, never by
+   * a strategy's name, which checks apply and what a run needs: a plugin's strategy that declares
+   * {@code window-exact} gets the check that it never admits more than the limit in any window.
+   */
+  String[] characteristics() default {};
 }

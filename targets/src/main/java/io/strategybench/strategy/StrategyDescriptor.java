@@ -15,6 +15,7 @@ import java.util.Map;
  * @param type the implementing class
  * @param settingsType its settings class, or {@code null} if it takes no parameters
  * @param source {@code built-in}, or the path of the plugin jar it came from
+ * @param characteristics what it declares of itself ({@link Strategy#characteristics()})
  * @param <S> the family interface
  */
 public record StrategyDescriptor<S>(
@@ -23,9 +24,19 @@ public record StrategyDescriptor<S>(
     String summary,
     Class<? extends S> type,
     Class<? extends StrategySettings> settingsType,
-    String source) {
+    String source,
+    java.util.Set<String> characteristics) {
 
   public static final String BUILT_IN = "built-in";
+
+  public StrategyDescriptor {
+    characteristics = java.util.Set.copyOf(characteristics);
+  }
+
+  /** Whether the strategy declares {@code characteristic} ({@link Strategy#characteristics()}). */
+  public boolean has(String characteristic) {
+    return characteristics.contains(characteristic);
+  }
 
   public boolean isPlugin() {
     return !BUILT_IN.equals(source);

@@ -53,7 +53,20 @@ public final class StrategyRegistry {
    * @throws StrategyException when a jar is missing, a name is taken twice, or a provider is malformed
    */
   public static StrategyRegistry load(List<Family<?>> families, List<Path> pluginJars) {
-    ClassLoader parent = StrategyRegistry.class.getClassLoader();
+    List<Path> jars = checked(pluginJars);
+    return new StrategyRegistry(families, jars, loader(jars));
+  }
+
+  /**
+   * Discovers the strategies of {@code families} with {@code loader}, which sees the class path and
+   * {@code pluginJars} (made by {@link #loader}; the families themselves may come from those jars).
+   */
+  public static StrategyRegistry load(List<Family<?>> families, List<Path> pluginJars, ClassLoader loader) {
+    return new StrategyRegistry(families, checked(pluginJars), loader);
+  }
+
+  /** The jars, absolute and each once. @throws StrategyException for a jar that is not a file */
+  public static List<Path> checked(List<Path> pluginJars) {
     List<Path> jars = new ArrayList<>();
     for (Path jar : pluginJars) {
       Path absolute = jar.toAbsolutePath().normalize();
@@ -64,8 +77,14 @@ public final class StrategyRegistry {
         jars.add(absolute);
       }
     }
-    ClassLoader loader = jars.isEmpty() ? parent : new URLClassLoader("strategybench-plugins", urls(jars), parent);
-    return new StrategyRegistry(families, jars, loader);
+    return jars;
+  }
+
+  /** One class loader over {@code jars} whose parent is StrategyBench's own (StrategyBench's own when none). */
+  public static ClassLoader loader(List<Path> jars) {
+    ClassLoader parent = StrategyRegistry.class.getClassLoader();
+    List<Path> checked = checked(jars);
+    return checked.isEmpty() ? parent : new URLClassLoader("strategybench-plugins", urls(checked), parent);
   }
 
   /**
@@ -168,7 +187,7 @@ public final class StrategyRegistry {
             + type.getName() + " (" + source + "); names must be unique within a family");
       }
       found.put(name, new StrategyDescriptor<>(family, name, annotation.summary(), type,
-          StrategyDescriptor.settingsTypeOf(type), source));
+          StrategyDescriptor.settingsTypeOf(type), source, java.util.Set.of(annotation.characteristics())));
     }
     return found;
   }

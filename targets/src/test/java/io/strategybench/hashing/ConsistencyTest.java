@@ -2,7 +2,7 @@ package io.strategybench.hashing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
 import java.nio.ByteBuffer;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which keys move when a node joins or leaves, strategy by strategy, against what each promises. */
 class ConsistencyTest {
-  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(TestFamilies.all(), List.of());
   private static final int KEYS = 200_000;
 
   static ConsistentHash create(String name, Map<String, String> params) {

@@ -1,6 +1,6 @@
 package io.strategybench.ratelimit;
 
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 
 /** Test helpers: building limiters through the registry, and arrival sequences. */
 final class Limiters {
-  static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  static final StrategyRegistry REGISTRY = StrategyRegistry.load(TestFamilies.all(), List.of());
   static final long MS = 1_000_000L;
   static final long SECOND = 1_000_000_000L;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.server.Exchange;
 import io.strategybench.server.Json;
 import io.strategybench.server.Stage;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RateLimitStageTest {
-  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  private static final StrategyRegistry REGISTRY = StrategyRegistry.load(TestFamilies.all(), List.of());
   private TestTarget target;
 
   @AfterEach

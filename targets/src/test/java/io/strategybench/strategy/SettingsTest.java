@@ -3,7 +3,7 @@ package io.strategybench.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.lb.PeakEwma;
 import io.strategybench.lb.StickyRoundRobin;
@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
-  private final StrategyRegistry registry = StrategyRegistry.load(Families.all(), List.of());
+  private final StrategyRegistry registry = StrategyRegistry.load(TestFamilies.all(), List.of());
 
   @Test
   void describesParametersWithDefaultsAndRanges() {

@@ -3,7 +3,7 @@ package io.strategybench.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.testing.PluginJars;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class StrategyRegistryTest {
 
   @Test
   void discoversTheTenBuiltInLoadBalancersByTheirDeclaredNames() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(), List.of());
+    StrategyRegistry registry = StrategyRegistry.load(TestFamilies.all(), List.of());
     assertThat(registry.names(LoadBalancer.FAMILY)).containsExactly("ip-hash", "least-connections",
         "least-response-time", "peak-ewma", "power-of-two-choices", "random", "round-robin", "sticky-round-robin",
         "weighted-least-connections", "weighted-round-robin");
@@ -40,7 +40,7 @@ class StrategyRegistryTest {
 
   @Test
   void anUnknownNameListsTheValidOnes() {
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(), List.of());
+    StrategyRegistry registry = StrategyRegistry.load(TestFamilies.all(), List.of());
     assertThatThrownBy(() -> registry.strategy(LoadBalancer.FAMILY, "round-robbin"))
         .isInstanceOf(UnknownNameException.class)
         .hasMessageContaining("unknown lb strategy 'round-robbin'")
@@ -56,7 +56,7 @@ class StrategyRegistryTest {
         Map.of("com/example/First.java", strategy("com.example", "First", "first-one", "")),
         Map.of(SERVICE, "com.example.First\n"));
     assertThatThrownBy(() -> Class.forName("com.example.First")).isInstanceOf(ClassNotFoundException.class);
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(),
+    StrategyRegistry registry = StrategyRegistry.load(TestFamilies.all(),
         StrategyRegistry.pluginJars(temp.resolve("plugins"), List.of()));
     StrategyDescriptor<LoadBalancer> plugin = registry.strategy(LoadBalancer.FAMILY, "first-one");
     assertThat(plugin.isPlugin()).isTrue();
@@ -70,7 +70,7 @@ class StrategyRegistryTest {
     Path jar = PluginJars.build(temp.resolve("dup.jar"),
         Map.of("com/example/Dup.java", strategy("com.example", "Dup", "round-robin", "")),
         Map.of(SERVICE, "com.example.Dup\n"));
-    assertThatThrownBy(() -> StrategyRegistry.load(Families.all(), List.of(jar)))
+    assertThatThrownBy(() -> StrategyRegistry.load(TestFamilies.all(), List.of(jar)))
         .isInstanceOf(StrategyException.class)
         .hasMessageContaining("duplicate lb strategy name 'round-robin'")
         .hasMessageContaining("io.strategybench.lb.RoundRobin (built-in)")
@@ -82,19 +82,19 @@ class StrategyRegistryTest {
     Path unnamed = PluginJars.build(temp.resolve("unnamed.jar"),
         Map.of("com/example/Unnamed.java", strategy("com.example", "Unnamed", null, "")),
         Map.of(SERVICE, "com.example.Unnamed\n"));
-    assertThatThrownBy(() -> StrategyRegistry.load(Families.all(), List.of(unnamed)))
+    assertThatThrownBy(() -> StrategyRegistry.load(TestFamilies.all(), List.of(unnamed)))
         .hasMessageContaining("com.example.Unnamed")
         .hasMessageContaining("has no @Strategy");
     Path badName = PluginJars.build(temp.resolve("bad.jar"),
         Map.of("com/example/Bad.java", strategy("com.example", "Bad", "Bad_Name", "")),
         Map.of(SERVICE, "com.example.Bad\n"));
-    assertThatThrownBy(() -> StrategyRegistry.load(Families.all(), List.of(badName)))
+    assertThatThrownBy(() -> StrategyRegistry.load(TestFamilies.all(), List.of(badName)))
         .hasMessageContaining("'Bad_Name' must be kebab-case");
   }
 
   @Test
   void aMissingPluginJarIsNamed() {
-    assertThatThrownBy(() -> StrategyRegistry.load(Families.all(), List.of(temp.resolve("nope.jar"))))
+    assertThatThrownBy(() -> StrategyRegistry.load(TestFamilies.all(), List.of(temp.resolve("nope.jar"))))
         .hasMessageContaining("plugin jar")
         .hasMessageContaining("nope.jar does not exist");
   }
@@ -105,7 +105,7 @@ class StrategyRegistryTest {
         Map.of("com/example/Throws.java", strategy("com.example", "Throws", "throws-on-start",
             "  public Throws() { throw new IllegalStateException(\"broken on purpose\"); }\n")),
         Map.of(SERVICE, "com.example.Throws\n"));
-    StrategyRegistry registry = StrategyRegistry.load(Families.all(), List.of(jar));
+    StrategyRegistry registry = StrategyRegistry.load(TestFamilies.all(), List.of(jar));
     assertThat(registry.names(LoadBalancer.FAMILY)).contains("throws-on-start");
     assertThatThrownBy(() -> registry.strategy(LoadBalancer.FAMILY, "throws-on-start")
         .create(Map.of(), StrategyContext.system()))

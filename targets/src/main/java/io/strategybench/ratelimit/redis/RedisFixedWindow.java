@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.Strategy;
 import java.util.List;
 
@@ -13,7 +14,8 @@ import java.util.List;
  * <p>Time: with {@code time=redis} the window number comes from Redis's TIME, so all instances agree on the
  * window boundaries; with {@code time=caller} from the caller's clock (TTLs are still Redis milliseconds).
  */
-@Strategy(name = "redis-fixed-window", summary = "fixed window counter in Redis (INCR + PEXPIRE, one atomic script)")
+@Strategy(name = "redis-fixed-window", summary = "fixed window counter in Redis (INCR + PEXPIRE, one atomic script)",
+    characteristics = {RateLimiter.WINDOW_TWICE, RateLimiter.REMOTE_STATE, RateLimiter.TWIN_OF + "fixed-window"})
 public final class RedisFixedWindow extends RedisRateLimiter {
   static final String SCRIPT = """
       local win = floordiv(now, window)

@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.List;
  * <p>Time: {@code time=redis} takes {@code now} from Redis's TIME, so every gateway instance works on one
  * clock (as redis-cell does); {@code time=caller} from the caller's clock.
  */
-@Strategy(name = "redis-gcra", summary = "GCRA in Redis with redis-cell CL.THROTTLE semantics (one atomic script)")
+@Strategy(name = "redis-gcra", summary = "GCRA in Redis with redis-cell CL.THROTTLE semantics (one atomic script)",
+    characteristics = {RateLimiter.WINDOW_TWICE, RateLimiter.REMOTE_STATE, RateLimiter.TWIN_OF + "gcra"})
 public final class RedisGcra extends RedisRateLimiter {
   /** Parameters of {@link RedisGcra}. */
   public static class Settings extends RedisSettings {

@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.Strategy;
 import java.util.List;
 
@@ -17,7 +18,8 @@ import java.util.List;
  * <p>Time: {@code time=redis} stamps entries with Redis's TIME, one clock for every instance;
  * {@code time=caller} with the caller's clock (arrivals are expected in time order).
  */
-@Strategy(name = "redis-sliding-log", summary = "exact sliding log in a Redis sorted set (one atomic script)")
+@Strategy(name = "redis-sliding-log", summary = "exact sliding log in a Redis sorted set (one atomic script)",
+    characteristics = {RateLimiter.WINDOW_EXACT, RateLimiter.SLIDING_LOG, RateLimiter.REMOTE_STATE, RateLimiter.TWIN_OF + "sliding-log"})
 public final class RedisSlidingLog extends RedisRateLimiter {
   static final String SCRIPT = """
       local k = KEYS[1]

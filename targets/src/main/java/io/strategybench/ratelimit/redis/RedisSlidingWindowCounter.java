@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.Strategy;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import java.util.List;
  * fraction; {@code time=caller} uses the caller's clock.
  */
 @Strategy(name = "redis-sliding-window-counter",
-    summary = "sliding window counter in Redis: weighted previous + current window (one atomic script)")
+    summary = "sliding window counter in Redis: weighted previous + current window (one atomic script)",
+    characteristics = {RateLimiter.REMOTE_STATE, RateLimiter.TWIN_OF + "sliding-window-counter"})
 public final class RedisSlidingWindowCounter extends RedisRateLimiter {
   static final String SCRIPT = """
       local win = floordiv(now, window)

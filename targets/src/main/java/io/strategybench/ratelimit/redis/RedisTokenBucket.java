@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
+import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Strategy;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
  * <p>Time: {@code time=redis} refills by Redis's TIME, shared by all instances; {@code time=caller} by the
  * caller's clock (a bucket never refills backwards when calls arrive out of order).
  */
-@Strategy(name = "redis-token-bucket", summary = "token bucket in a Redis hash, integer refill (one atomic script)")
+@Strategy(name = "redis-token-bucket", summary = "token bucket in a Redis hash, integer refill (one atomic script)",
+    characteristics = {RateLimiter.WINDOW_TWICE, RateLimiter.REMOTE_STATE, RateLimiter.TWIN_OF + "token-bucket"})
 public final class RedisTokenBucket extends RedisRateLimiter {
   static final long MAX_EXACT = 1L << 53;
 

@@ -1,6 +1,6 @@
 package io.strategybench.ratelimit.redis;
 
-import io.strategybench.Families;
+import io.strategybench.TestFamilies;
 import io.strategybench.ratelimit.RateLimiter;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** Builds Redis limiters the way the CLI does: through the registry, with kebab-case parameters. */
 final class RedisTesting {
-  static final StrategyRegistry REGISTRY = StrategyRegistry.load(Families.all(), List.of());
+  static final StrategyRegistry REGISTRY = StrategyRegistry.load(TestFamilies.all(), List.of());
   static final List<String> NAMES = List.of("redis-fixed-window", "redis-sliding-log",
       "redis-sliding-window-counter", "redis-token-bucket", "redis-gcra");
 

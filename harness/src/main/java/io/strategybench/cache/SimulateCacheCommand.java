@@ -1,0 +1,149 @@
+package io.strategybench.cache;
+
+import io.strategybench.cli.Bench;
+import io.strategybench.cli.SimulateCommand;
+import io.strategybench.cli.StrategySelection;
+import io.strategybench.cache.CachePolicy;
+import io.strategybench.cache.CacheSimulationResult;
+import io.strategybench.cache.CacheSimulator;
+import io.strategybench.cache.Capacity;
+import io.strategybench.cache.Trace;
+import io.strategybench.cache.TraceFormat;
+import io.strategybench.cache.TraceReader;
+import io.strategybench.cache.Workloads;
+import io.strategybench.server.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench simulate cache}: hit ratio of each eviction policy at each capacity on a trace or workload. */
+@Command(name = "cache", header = "Simulate cache policies: hits, hit ratio, byte hit ratio and evictions at each capacity.",
+    description = {"",
+        "Replays a trace file (--trace, in --format) or a synthetic workload (--workload) through every chosen"
+            + " policy at every --capacity, as a reference simulator does: every request is a lookup, a miss inserts"
+            + " the key (the policy evicts first), no warm-up. opt is Belady's optimum, which reads the future from"
+            + " the trace: the upper bound at each capacity.",
+        "",
+        "Formats: lirs (one non-negative integer key per line; blank lines and '*' skipped), lines (one key per"
+            + " line, any text), arc ('start count ...' per line, expanded into count requests start..start+count-1),"
+            + " oracleGeneral (libCacheSim's 24-byte records: u32 time, u64 id, u32 size, i64 next access; weighted"
+            + " by size). Any of them may be gzip-compressed.",
+        "",
+        "Workloads: zipf:s=0.99,keys=100000,requests=1000000; scan:requests=N; loop:keys=N,requests=R;"
+            + " hotspot:keys=N,hot=0.1,share=0.9,requests=R; zipf-scan:s=0.99,keys=N,requests=R,scan-share=0.2,"
+            + "scan-length=L (Zipf with scans of new keys mixed in).",
+        ""},
+    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+public final class SimulateCacheCommand implements Callable<Integer> {
+  @ParentCommand
+  SimulateCommand parent;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
+      description = "Policies to simulate, or all.")
+  List<String> strategies = new ArrayList<>();
+
+  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE", showDefaultValue = Visibility.NEVER,
+      description = "A policy parameter (repeatable; none by default): KEY=VALUE goes to every chosen policy that has"
+          + " KEY, STRATEGY:KEY=VALUE to one. The capacity comes from --capacity.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--capacity", paramLabel = "SIZE", split = ",", defaultValue = "1%,2%,5%,10%,20%",
+      description = "Capacities: entries (1000), bytes (64MiB, 500KB; traces with sizes only) or a share of the"
+          + " workload's distinct keys, or of their bytes when it has sizes (5%%).")
+  List<String> capacities = new ArrayList<>();
+
+  @Option(names = "--trace", paramLabel = "FILE", description = "Replay this trace file (see --format).")
+  Path trace;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "lirs",
+      description = "The trace's format: lirs, lines, arc or oracleGeneral.")
+  String format;
+
+  @Option(names = "--workload", paramLabel = "SPEC", defaultValue = "zipf",
+      description = "Synthetic workload when there is no --trace (see above for the forms and their defaults).")
+  String workload;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds the synthetic workload.")
+  long seed;
+
+  @Option(names = "--json", description = "Print one JSON document instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    var chosen = StrategySelection.resolve(parent.registry(), CachePolicy.FAMILY, strategies, params);
+    for (var c : chosen) {
+      if (c.params().containsKey("capacity")) {
+        throw new IllegalArgumentException("--param capacity: give the capacity with --capacity");
+      }
+    }
+    TraceFormat traceFormat = TraceFormat.named(format);
+    boolean progress = System.console() != null && !json;
+    if (progress) {
+      System.err.print(trace != null ? "reading " + trace + "..." : "generating " + Workloads.describe(workload) + "...");
+    }
+    Trace requests = trace != null ? TraceReader.read(trace, traceFormat) : Workloads.generate(workload, seed);
+    List<Capacity> sizes = new ArrayList<>();
+    for (String text : capacities) {
+      sizes.add(Capacity.parse(text, requests, "--capacity"));
+    }
+    long[] nextAccess = chosen.stream().anyMatch(c -> c.descriptor().name().equals("opt")
+        || io.strategybench.cache.ClairvoyantPolicy.class.isAssignableFrom(c.descriptor().type()))
+        ? requests.nextAccess() : null;
+    List<CacheSimulationResult> results = new ArrayList<>();
+    for (var c : chosen) {
+      for (Capacity size : sizes) {
+        if (progress) {
+          System.err.printf("\rsimulating %s at %s on %s...%20s", c.descriptor().name(), size, requests, "");
+        }
+        results.add(CacheSimulator.run(c.descriptor(), c.params(), requests, size.value(), size.bytes(), nextAccess,
+            seed));
+      }
+    }
+    if (progress) {
+      System.err.print("\r" + " ".repeat(110) + "\r");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("family", "cache");
+      doc.put("workload", requests.name());
+      doc.put("format", trace != null ? traceFormat.cliName() : "synthetic");
+      doc.put("requests", requests.requests());
+      doc.put("distinctKeys", requests.distinctKeys());
+      if (requests.hasSizes()) {
+        doc.put("footprintBytes", requests.footprintBytes());
+      }
+      doc.put("results", results);
+      out.println(Json.write(doc));
+    } else {
+      out.printf("%s: %d requests, %d distinct keys%n", requests.name(), requests.requests(), requests.distinctKeys());
+      printTable(out, results);
+    }
+    out.flush();
+    return Bench.EXIT_OK;
+  }
+
+  static void printTable(PrintWriter out, List<CacheSimulationResult> results) {
+    out.printf("%-12s %14s %10s %10s %9s %9s %10s%n", "strategy", "capacity", "requests", "hits", "hit %", "byte %",
+        "evictions");
+    for (CacheSimulationResult r : results) {
+      out.printf(Locale.ROOT, "%-12s %14s %10d %10d %9.3f %9.3f %10d%n", r.strategy(),
+          r.capacity() + (r.capacityUnit().equals("bytes") ? " B" : ""), r.requests(), r.hits(), r.hitRatio() * 100,
+          r.byteHitRatio() * 100, r.evictions());
+    }
+  }
+}

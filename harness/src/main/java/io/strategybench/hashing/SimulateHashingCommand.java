@@ -1,0 +1,169 @@
+package io.strategybench.hashing;
+
+import io.strategybench.cli.Bench;
+import io.strategybench.cli.SimulateCommand;
+import io.strategybench.cli.StrategySelection;
+import io.strategybench.hashing.ConsistentHash;
+import io.strategybench.hashing.HashNode;
+import io.strategybench.hashing.HashingSimulationResult;
+import io.strategybench.hashing.HashingSimulator;
+import io.strategybench.server.Json;
+import io.strategybench.strategy.SettingDescriptor;
+import io.strategybench.strategy.StrategyContext;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench simulate hashing}: balance, movement, lookup speed, build time and memory of each ring. */
+@Command(name = "hashing", header = "Simulate consistent hashing: balance, keys moved when a node joins or leaves, speed, memory.",
+    description = {"",
+        "Places --keys keys on each --nodes count of nodes with every chosen strategy and reports: peak-to-mean "
+            + "and relative standard deviation of keys per node (beside what the same keys thrown at random would "
+            + "show: sampling's floor); the fraction of keys that move when one node is "
+            + "added and when the middle node is removed, beside the optimum (1/(N+1) and the removed node's "
+            + "share); monotonicity violations (keys that move between two nodes that both stayed); lookup time, "
+            + "build time and the structure's memory. --vnodes gives the vnodes parameter of the strategies that "
+            + "have one, one record each. With --key, prints which node each key goes to instead.",
+        ""},
+    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+public final class SimulateHashingCommand implements Callable<Integer> {
+  @ParentCommand
+  SimulateCommand parent;
+
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
+      description = "Strategies to simulate, or all.")
+  List<String> strategies = new ArrayList<>();
+
+  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE", showDefaultValue = Visibility.NEVER,
+      description = "A strategy parameter (repeatable; none by default): KEY=VALUE goes to every chosen strategy"
+          + " that has KEY, STRATEGY:KEY=VALUE to one.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--nodes", paramLabel = "N", split = ",", defaultValue = "10",
+      description = "Node counts to simulate (a sweep when several).")
+  List<Integer> nodes = new ArrayList<>();
+
+  @Option(names = "--keys", paramLabel = "K", defaultValue = "1000000", description = "Keys to place (up to 100 million).")
+  long keys;
+
+  @Option(names = "--vnodes", paramLabel = "V", split = ",", showDefaultValue = Visibility.NEVER,
+      description = "Virtual nodes per node for the strategies that have them (a sweep when several; default:"
+          + " each strategy's own).")
+  List<Integer> vnodes = new ArrayList<>();
+
+  @Option(names = "--hash", paramLabel = "FUNCTION", showDefaultValue = Visibility.NEVER,
+      description = "Hash function of every chosen strategy: xxhash64, murmur3, md5 or sha1 (default: each"
+          + " strategy's own, xxhash64).")
+  String hash;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Picks the key set.")
+  long seed;
+
+  @Option(names = "--key", paramLabel = "KEY", showDefaultValue = Visibility.NEVER,
+      description = "Print the node of this key instead of simulating (repeatable; one line per key and strategy).")
+  List<String> lookups = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print one JSON document instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    Map<String, String> common = new LinkedHashMap<>(params);
+    if (hash != null) {
+      common.put("hash", hash);
+    }
+    var chosen = StrategySelection.resolve(parent.registry(), ConsistentHash.FAMILY, strategies, common);
+    for (int n : nodes) {
+      if (n < 1 || n > 100_000) {
+        throw new IllegalArgumentException("--nodes must be 1..100000, got " + n);
+      }
+    }
+    if (keys < 1 || keys > 100_000_000) {
+      throw new IllegalArgumentException("--keys must be 1..100000000, got " + keys);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (!lookups.isEmpty()) {
+      return lookup(chosen, out);
+    }
+    List<HashingSimulationResult> results = new ArrayList<>();
+    boolean progress = System.console() != null && !json;
+    for (var strategy : chosen) {
+      boolean hasVnodes = strategy.descriptor().settings().stream().map(SettingDescriptor::name)
+          .anyMatch("vnodes"::equals);
+      List<Integer> vnodeValues = hasVnodes && !vnodes.isEmpty() ? vnodes : java.util.Collections.singletonList(null);
+      for (int n : nodes) {
+        for (Integer v : vnodeValues) {
+          Map<String, String> p = new LinkedHashMap<>(strategy.params());
+          if (v != null) {
+            p.put("vnodes", String.valueOf(v));
+          }
+          if (progress) {
+            System.err.printf("\rsimulating %s, %d nodes%s...%20s", strategy.descriptor().name(), n,
+                v == null ? "" : ", " + v + " vnodes", "");
+          }
+          results.add(HashingSimulator.run(strategy.descriptor(), p, n, keys, seed));
+        }
+      }
+    }
+    if (progress) {
+      System.err.print("\r" + " ".repeat(80) + "\r");
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("family", "hashing");
+      doc.put("keys", keys);
+      doc.put("seed", seed);
+      doc.put("results", results);
+      out.println(Json.write(doc));
+    } else {
+      printTable(out, results);
+    }
+    out.flush();
+    return Bench.EXIT_OK;
+  }
+
+  private int lookup(List<StrategySelection.Chosen<ConsistentHash>> chosen, PrintWriter out) {
+    if (nodes.size() != 1) {
+      throw new IllegalArgumentException("--key looks up keys on one node count; give a single --nodes N");
+    }
+    List<HashNode> ring = new ArrayList<>();
+    for (int i = 1; i <= nodes.get(0); i++) {
+      ring.add(HashNode.of("n" + i, 1));
+    }
+    for (var strategy : chosen) {
+      ConsistentHash h = strategy.descriptor().create(strategy.params(), StrategyContext.system());
+      h.setNodes(ring);
+      for (String key : lookups) {
+        out.printf("%s\t%s\t%s%n", strategy.descriptor().name(), key, h.nodeFor(key).name());
+      }
+    }
+    out.flush();
+    return Bench.EXIT_OK;
+  }
+
+  static void printTable(PrintWriter out, List<HashingSimulationResult> results) {
+    out.printf("%-14s %-12s %6s %10s %9s %15s %16s %16s %15s %9s %9s %10s%n", "strategy", "params", "nodes", "keys",
+        "peak/mean", "rsd % (random)", "moved add (opt)", "moved rm (opt)", "viol. add/rm", "lookup ns", "build ms",
+        "memory KiB");
+    for (HashingSimulationResult r : results) {
+      String params = r.parameters().containsKey("vnodes") ? "vnodes=" + r.parameters().get("vnodes") : "";
+      out.printf(Locale.ROOT, "%-14s %-12s %6d %10d %9.3f %6.2f (%6.2f) %7.4f (%.4f) %7.4f (%.4f) %15s %9.1f %9.2f"
+          + " %10.1f%n", r.strategy(), params, r.nodes(), r.keys(), r.peakToMean(), r.relStdDev() * 100,
+          r.randomRelStdDev() * 100, r.movedOnAdd(), r.optimumOnAdd(), r.movedOnRemove(), r.optimumOnRemove(),
+          r.violationsOnAdd() + "/" + r.violationsOnRemove(), r.lookupNanos(), r.buildMillis(),
+          r.memoryBytes() / 1024.0);
+    }
+  }
+}
