@@ -1,5 +1,6 @@
 package io.strategybench.cache;
 
+import io.strategybench.run.JmhDefaults;
 import io.strategybench.family.FamilyModules;
 import io.strategybench.scenario.ZipfKeys;
 import io.strategybench.strategy.StrategyContext;
@@ -8,18 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one read and one write cost in a concurrent cache run by each policy ({@link PolicyCache}: a
@@ -30,12 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link CacheReferenceBenchmark} measures Caffeine itself and a plain {@code ConcurrentHashMap} the same way.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class CacheBenchmark {
+public class CacheBenchmark extends JmhDefaults {
   /** Distinct keys the Zipf stream draws from. */
   public static final int KEYS = 100_000;
   /** Length of the precomputed key stream (a power of two). */

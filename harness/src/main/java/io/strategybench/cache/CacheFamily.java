@@ -1,15 +1,14 @@
 package io.strategybench.cache;
 
 import io.strategybench.backend.ServiceTime;
-import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyBase;
 import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.ReportWriter;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.run.RunContext;
-import io.strategybench.strategy.Family;
 import io.strategybench.strategy.StrategyContext;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,29 +16,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** The caching family: which entries a bounded cache keeps, and how the cache stage protects its origin. */
-public final class CacheFamily implements FamilyModule {
+public final class CacheFamily extends FamilyBase<CachePlan> {
   static final Set<String> STAMPEDE = Set.of("none", "single-flight", "xfetch", "lock-stale");
   static final Set<String> PENETRATION = Set.of("none", "negative-cache", "bloom");
   static final Set<String> AVALANCHE = Set.of("none", "jitter", "cold", "preload");
 
-  @Override
-  public Family<?> family() {
-    return CachePolicy.FAMILY;
+  public CacheFamily() {
+    super(CachePolicy.FAMILY, 40, CachePlan.class, SimulateCacheCommand::new, MicroCacheCommand::new);
   }
 
   @Override
-  public int order() {
-    return 40;
-  }
-
-  @Override
-  public Class<? extends Record> planType() {
-    return CachePlan.class;
-  }
-
-  @Override
-  public void validate(Record plan, Problems problems) {
-    CachePlan c = (CachePlan) plan;
+  protected void check(CachePlan c, Problems problems) {
     for (int i = 0; i < c.workloads().size(); i++) {
       try {
         Workloads.describe(c.workloads().get(i));
@@ -76,13 +63,13 @@ public final class CacheFamily implements FamilyModule {
   }
 
   @Override
-  public FamilyRun run(RunContext context, Record plan) {
-    return new CacheRunner(context, (CachePlan) plan);
+  protected FamilyRun start(RunContext context, CachePlan plan) {
+    return new CacheRunner(context, plan);
   }
 
   @Override
-  public void report(ReportWriter report, FamilyResults family) throws IOException {
-    new CacheSection(report, family).render();
+  protected FamilySection section(ReportWriter report, FamilyResults results) {
+    return new CacheSection(report, results);
   }
 
   @Override
@@ -109,56 +96,35 @@ public final class CacheFamily implements FamilyModule {
 
   @Override
   public StageFactory stages() {
-    return new StageFactory() {
-      @Override
-      public Object options() {
-        return new CacheOptions();
+    return StageFactory.of("lru", CacheOptions::new, request -> {
+    CacheOptions o = (CacheOptions) request.options();
+    if (request.params().containsKey("capacity")) {
+      throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
+    }
+    CacheStage.Config config = o.build(); // names --capacity, --ttl, ... before the policy's checks
+    Map<String, String> params = new LinkedHashMap<>(request.params());
+    params.put("capacity", Long.toString(o.capacity));
+    request.strategy().validate(params);
+    CachePolicy policy = (CachePolicy) request.strategy().create(params, StrategyContext.system());
+    if (!request.last()) {
+      // a stage behind it answers the misses: the cache keeps their responses
+      List<String> originOnly = o.originOnly();
+      if (!originOnly.isEmpty()) {
+        throw new IllegalArgumentException(String.join(", ", originOnly) + ": only the cache with its own origin"
+            + " (last in the pipeline) takes " + (originOnly.size() == 1 ? "it" : "them") + "; in front of"
+            + " another stage the cache keeps the responses it passes on, and takes --capacity, --ttl and"
+            + " --ttl-jitter");
       }
-
-      @Override
-      public String defaultStrategy() {
-        return "lru";
-      }
-
-      @Override
-      public Built build(Request request) {
-        CacheOptions o = (CacheOptions) request.options();
-        if (request.params().containsKey("capacity")) {
-          throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
-        }
-        CacheStage.Config config = o.build(); // names --capacity, --ttl, ... before the policy's checks
-        Map<String, String> params = new LinkedHashMap<>(request.params());
-        params.put("capacity", Long.toString(o.capacity));
-        request.strategy().validate(params);
-        CachePolicy policy = (CachePolicy) request.strategy().create(params, StrategyContext.system());
-        if (!request.last()) {
-          // a stage behind it answers the misses: the cache keeps their responses
-          List<String> originOnly = o.originOnly();
-          if (!originOnly.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", originOnly) + ": only the cache with its own origin"
-                + " (last in the pipeline) takes " + (originOnly.size() == 1 ? "it" : "them") + "; in front of"
-                + " another stage the cache keeps the responses it passes on, and takes --capacity, --ttl and"
-                + " --ttl-jitter");
-          }
-          return new Built(new ForwardingCacheStage(policy, request.strategy().name(), config.ttlNanos(),
-              config.ttlJitter()), "a " + o.capacity + "-entry cache in front of the next stage");
-        }
-        Origin origin = new Origin(new Origin.Config(o.keys, ServiceTime.parse(request.common().originTime(),
-            "--origin-time"), request.common().originCapacity(), request.common().originQueue()));
-        return new Built(new CacheStage(policy, request.strategy().name(), origin, config),
-            "a " + o.capacity + "-entry cache (" + config.write().cliName() + ") in front of an origin of " + o.keys
-                + " keys");
-      }
-    };
+      return new StageFactory.Built(new ForwardingCacheStage(policy, request.strategy().name(), config.ttlNanos(),
+          config.ttlJitter()), "a " + o.capacity + "-entry cache in front of the next stage");
+    }
+    Origin origin = new Origin(new Origin.Config(o.keys, ServiceTime.parse(request.common().originTime(),
+        "--origin-time"), request.common().originCapacity(), request.common().originQueue()));
+    return new StageFactory.Built(new CacheStage(policy, request.strategy().name(), origin, config),
+        "a " + o.capacity + "-entry cache (" + config.write().cliName() + ") in front of an origin of " + o.keys
+            + " keys");
+    });
   }
 
-  @Override
-  public Object simulateCommand() {
-    return new SimulateCacheCommand();
-  }
 
-  @Override
-  public Object microCommand() {
-    return new MicroCacheCommand();
-  }
 }

@@ -1,20 +1,14 @@
 package io.strategybench.cache;
 
+import io.strategybench.run.JmhDefaults;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The references for {@link CacheBenchmark}, measured the same way in the same run: Caffeine's bounded cache as
@@ -23,12 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link PolicyCache} boxes them, so the comparison is of the caches, not of the boxing.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class CacheReferenceBenchmark {
+public class CacheReferenceBenchmark extends JmhDefaults {
   @Param({"caffeine", "caffeine-same-thread", "concurrent-hash-map"})
   public String implementation;
 

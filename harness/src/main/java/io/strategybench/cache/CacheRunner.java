@@ -1,6 +1,6 @@
 package io.strategybench.cache;
 
-import io.strategybench.family.FamilyRun;
+import io.strategybench.family.PlanRun;
 import io.strategybench.run.Calibration;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
@@ -41,19 +41,11 @@ import java.util.Map;
  * (stale reads, origin load, what a crash loses), and the protections against stampede, penetration and
  * avalanche, and conditional requests.
  */
-final class CacheRunner implements FamilyRun {
+final class CacheRunner extends PlanRun<CachePlan> {
   private static final String FAMILY = CachePolicy.FAMILY.name();
 
-  private final RunContext run;
-  private final CachePlan planned;
-
   CacheRunner(RunContext run, CachePlan planned) {
-    this.run = run;
-    this.planned = planned;
-  }
-
-  private CachePlan plan() {
-    return run.loadSecondsOverride() > 0 ? planned.withLoadSeconds(run.loadSecondsOverride()) : planned;
+    super(run, planned, CachePlan::withLoadSeconds);
   }
 
   /** Where the shared traces are, beside the StrategyBench home. */

@@ -1,5 +1,6 @@
 package io.strategybench.cache;
 
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.HistogramLogs;
 import io.strategybench.report.Charts;
 import io.strategybench.report.ReportWriter;
@@ -22,29 +23,20 @@ import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /** The caching part of the report. */
-final class CacheSection {
+final class CacheSection extends FamilySection {
   private static final String OPT = "opt";
 
-  private final ReportWriter report;
-  private final FamilyResults family;
-  private final List<StrategyResults> strategies;
-
   CacheSection(ReportWriter report, FamilyResults family) {
-    this.report = report;
-    this.family = family;
-    this.strategies = family.strategies;
+    super(report, family);
   }
 
-  void render() throws IOException {
-    StringBuilder html = report.html();
-    html.append("<h2>").append(esc(family.title)).append(" (").append(esc(family.family)).append(")</h2>\n");
-    html.append("<p class=\"note\">Every policy replays each workload at each capacity (every request a lookup, a"
+  @Override
+  public void render() throws IOException {
+    head("Every policy replays each workload at each capacity (every request a lookup, a"
         + " miss inserts the key; Belady's optimum, opt, reads the future and bounds them all); JMH measures a get"
         + " and a put in a concurrent cache run by the policy beside Caffeine and a plain ConcurrentHashMap; Gatling"
         + " reads Zipf keys through the target's cache stage in front of a slow origin. Then the stage's write"
-        + " strategies and protections under load, each against its absence.</p>\n");
-    html.append("<h3>Summary</h3>\n");
-    report.table(strategies, columns());
+        + " strategies and protections under load, each against its absence.", columns());
     html.append("<p class=\"note\">Green marks the best value of a column. Hit ratios of the simulation at the"
         + " headline point: the first workload at its middle capacity (opt is the bound there). ns/op: JMH, 1 thread,"
         + " keys from Zipf(0.99); ×Caffeine: ours over Caffeine's (default build) in the same run (1 or less: at least as fast).</p>\n");
@@ -164,7 +156,6 @@ final class CacheSection {
     if (byWorkload.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Simulation: hit ratio against capacity</h3>\n<div class=\"grid\">");
     int i = 0;
     for (Map.Entry<String, Map<String, List<double[]>>> e : byWorkload.entrySet()) {
@@ -183,7 +174,6 @@ final class CacheSection {
 
   /** The hit counts on each real trace, for checking against a published table. */
   private void traceTable(Map<String, Map<String, List<double[]>>> byWorkload) {
-    StringBuilder html = report.html();
     boolean any = false;
     for (StrategyResults s : strategies) {
       for (Map<String, Object> w : workloads(s)) {
@@ -317,7 +307,6 @@ final class CacheSection {
     if (runs.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Write strategies under load</h3>\n<table class=\"summary\"><thead><tr><th>write strategy</th>"
         + "<th title=\"hits over reads (%)\">hit %</th><th title=\"reads that returned a version older than one"
         + " acknowledged before the read started\">stale reads</th><th>stale %</th>"
@@ -377,7 +366,6 @@ final class CacheSection {
     if (bars.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Protections under load, each against its absence</h3>\n");
     html.append("<table class=\"summary\"><thead><tr><th>scenario</th><th>measured</th><th>protection</th>"
         + "<th>value</th><th>origin req/s</th><th>origin peak in flight</th><th>client p99 ms</th><th>errors %</th>"
@@ -445,7 +433,6 @@ final class CacheSection {
     if (family.checks.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Checks of the protections and write strategies</h3>\n<table class=\"summary\"><thead><tr>"
         + "<th>check</th><th>value</th><th>expected</th><th title=\"what the condition allows beyond the ideal, and"
         + " why\">margin</th><th>result</th></tr></thead><tbody>\n");

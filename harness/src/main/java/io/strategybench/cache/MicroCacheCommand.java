@@ -1,11 +1,10 @@
 package io.strategybench.cache;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cache.CacheMicro;
 import io.strategybench.cache.CachePolicy;
 import io.strategybench.cache.ClairvoyantPolicy;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.MicroCommand;
-import io.strategybench.cli.MicroOptions;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.run.MicroLens;
 import java.nio.file.Path;
@@ -13,12 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench micro cache}: JMH of get and put per policy, Caffeine and ConcurrentHashMap beside. */
 @Command(name = "cache", header = "JMH: ns per get and per put in a concurrent cache run by each policy, Caffeine beside.",
@@ -29,18 +24,8 @@ import picocli.CommandLine.Spec;
             + " CacheReferenceBenchmark: Caffeine's bounded cache and a plain ConcurrentHashMap on the same keys"
             + " (labelled reference), and the ratio of each policy to Caffeine. opt reads the future and has no"
             + " micro lens.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class MicroCacheCommand implements Callable<Integer> {
-  @ParentCommand
-  MicroCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  MicroOptions micro;
-
+        ""})
+public final class MicroCacheCommand extends FamilyCommand.Micro {
   @Option(names = "--capacity", paramLabel = "N", split = ",", defaultValue = "10000",
       description = "Cache capacities in entries.")
   List<Integer> capacities = new ArrayList<>();
@@ -50,7 +35,7 @@ public final class MicroCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), CachePolicy.FAMILY, micro.strategies, Map.of());
+    var chosen = StrategySelection.resolve(registry(), CachePolicy.FAMILY, micro.strategies, Map.of());
     List<String> names = new ArrayList<>();
     for (var c : chosen) {
       if (ClairvoyantPolicy.class.isAssignableFrom(c.descriptor().type())) {
@@ -70,7 +55,7 @@ public final class MicroCacheCommand implements Callable<Integer> {
     micro.validate();
     Path folder = micro.folder("cache");
     List<MicroLens.Score> scores = CacheMicro.measure(names, capacities, micro.threads, micro.settings(),
-        parent.registry().plugins(), folder.resolve("jmh-cache.json"),
+        registry().plugins(), folder.resolve("jmh-cache.json"),
         noReferences ? null : folder.resolve("jmh-cache-reference.json"), line -> System.err.println(line));
     List<Map<String, Object>> versus = CacheMicro.versusReferences(scores);
     List<String> lines = new ArrayList<>();
@@ -84,7 +69,7 @@ public final class MicroCacheCommand implements Callable<Integer> {
       }
       lines.add(line);
     }
-    micro.print(spec.commandLine().getOut(), "cache", folder, scores, List.of("capacity"),
+    micro.print(out(), "cache", folder, scores, List.of("capacity"),
         Map.of("versusCaffeine", versus), lines);
     return Bench.EXIT_OK;
   }

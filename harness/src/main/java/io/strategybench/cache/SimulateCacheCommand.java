@@ -1,7 +1,7 @@
 package io.strategybench.cache;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.SimulateCommand;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.cache.CachePolicy;
 import io.strategybench.cache.CacheSimulationResult;
@@ -19,12 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench simulate cache}: hit ratio of each eviction policy at each capacity on a trace or workload. */
 @Command(name = "cache", header = "Simulate cache policies: hits, hit ratio, byte hit ratio and evictions at each capacity.",
@@ -42,24 +39,8 @@ import picocli.CommandLine.Spec;
         "Workloads: zipf:s=0.99,keys=100000,requests=1000000; scan:requests=N; loop:keys=N,requests=R;"
             + " hotspot:keys=N,hot=0.1,share=0.9,requests=R; zipf-scan:s=0.99,keys=N,requests=R,scan-share=0.2,"
             + "scan-length=L (Zipf with scans of new keys mixed in).",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class SimulateCacheCommand implements Callable<Integer> {
-  @ParentCommand
-  SimulateCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
-      description = "Policies to simulate, or all.")
-  List<String> strategies = new ArrayList<>();
-
-  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE", showDefaultValue = Visibility.NEVER,
-      description = "A policy parameter (repeatable; none by default): KEY=VALUE goes to every chosen policy that has"
-          + " KEY, STRATEGY:KEY=VALUE to one. The capacity comes from --capacity.")
-  Map<String, String> params = new LinkedHashMap<>();
-
+        ""})
+public final class SimulateCacheCommand extends FamilyCommand.Simulate {
   @Option(names = "--capacity", paramLabel = "SIZE", split = ",", defaultValue = "1%,2%,5%,10%,20%",
       description = "Capacities: entries (1000), bytes (64MiB, 500KB; traces with sizes only) or a share of the"
           + " workload's distinct keys, or of their bytes when it has sizes (5%%).")
@@ -79,19 +60,16 @@ public final class SimulateCacheCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds the synthetic workload.")
   long seed;
 
-  @Option(names = "--json", description = "Print one JSON document instead of a table.")
-  boolean json;
-
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), CachePolicy.FAMILY, strategies, params);
+    var chosen = StrategySelection.resolve(registry(), CachePolicy.FAMILY, options.strategies, options.params);
     for (var c : chosen) {
       if (c.params().containsKey("capacity")) {
         throw new IllegalArgumentException("--param capacity: give the capacity with --capacity");
       }
     }
     TraceFormat traceFormat = TraceFormat.named(format);
-    boolean progress = System.console() != null && !json;
+    boolean progress = System.console() != null && !options.json;
     if (progress) {
       System.err.print(trace != null ? "reading " + trace + "..." : "generating " + Workloads.describe(workload) + "...");
     }
@@ -116,8 +94,8 @@ public final class SimulateCacheCommand implements Callable<Integer> {
     if (progress) {
       System.err.print("\r" + " ".repeat(110) + "\r");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    PrintWriter out = out();
+    if (options.json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("family", "cache");
       doc.put("workload", requests.name());

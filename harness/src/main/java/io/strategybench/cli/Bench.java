@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
  * 3 a check or gate failed.
  */
 @Command(name = "bench",
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = Bench.Version.class,
     header = "Backend strategies side by side: JMH, deterministic simulation, and Gatling load on a Netty target.",

@@ -25,8 +25,7 @@ import picocli.CommandLine.Spec;
             + " run's load figures fall within the baseline's intervals. Prints what moved; --all adds every gated"
             + " metric; --markdown writes the same table for a CI comment.",
         ""},
-    footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+    footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."})
 final class CompareCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

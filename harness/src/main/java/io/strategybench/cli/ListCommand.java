@@ -19,8 +19,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code bench list}: families and their strategies, built-in and plugin, with their parameters. */
-@Command(name = "list", header = "List the families and their strategies (built-in and plugins) with parameters.",
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+@Command(name = "list", header = "List the families and their strategies (built-in and plugins) with parameters.")
 final class ListCommand implements Callable<Integer> {
   @ParentCommand
   Bench bench;

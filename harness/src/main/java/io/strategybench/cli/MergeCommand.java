@@ -24,8 +24,7 @@ import picocli.CommandLine.Spec;
             + " requests, errors, percentiles and throughput are computed from the sum: the percentiles of one"
             + " histogram of every sample, not an average of percentiles. Server figures, the simulation and JMH"
             + " come from the first run. Writes results.json and report.html into --out.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+        ""})
 final class MergeCommand implements Callable<Integer> {
   @ParentCommand
   Bench bench;

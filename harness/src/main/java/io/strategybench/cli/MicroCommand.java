@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "micro", header = "Measure one decision of every chosen strategy with JMH (ns/op, 1 and N threads).",
     description = {"", "One subcommand per family:", ""},
     mixinStandardHelpOptions = true)
-public final class MicroCommand implements Runnable {
+public final class MicroCommand implements Runnable, FamilyCommand.Parent {
   @ParentCommand
   Bench bench;
 

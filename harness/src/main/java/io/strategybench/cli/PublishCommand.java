@@ -17,8 +17,7 @@ import picocli.CommandLine.Spec;
             + " runs (suite, start, status, checks, revision) linking each report, and per family the headline"
             + " figures run by run (the first JMH score, the client's p99 under load), as SVG and PNG in"
             + " SITE/charts/. Publish again to add runs. Plain files: any static host serves them.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+        ""})
 final class PublishCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -46,8 +46,7 @@ import picocli.CommandLine.Spec;
         "1:a step failed (the run is partial) or the run could not go on",
         "2:bad usage (unknown suite or strategy, invalid option or suite file)",
         "3:a check failed",
-        "4:inconclusive: no check failed, but the machine limited some load steps (see results.json's inconclusive)"},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+        "4:inconclusive: no check failed, but the machine limited some load steps (see results.json's inconclusive)"})
 final class RunCommand implements Callable<Integer> {
   @ParentCommand
   Bench bench;

@@ -51,8 +51,7 @@ import picocli.CommandLine.Spec;
         "Every pipeline: GET /_/health, GET /_/stats (each stage's counters and the time it added), POST /_/reset."
             + " Runs until interrupted (Ctrl-C or SIGTERM).",
         "",
-        "Families with a stage:"},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+        "Families with a stage:"})
 public final class ServeCommand implements Callable<Integer> {
   private static final String MIXIN_PREFIX = "stage-options-";
 

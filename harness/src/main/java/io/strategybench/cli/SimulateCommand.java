@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "simulate", header = "Replay a workload on a virtual clock, deterministically, for every chosen strategy.",
     description = {"", "Same seed, same output, byte for byte. One subcommand per family:", ""},
     mixinStandardHelpOptions = true)
-public final class SimulateCommand implements Runnable {
+public final class SimulateCommand implements Runnable, FamilyCommand.Parent {
   @ParentCommand
   Bench bench;
 

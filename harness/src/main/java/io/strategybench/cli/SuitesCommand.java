@@ -21,8 +21,7 @@ import picocli.CommandLine.Spec;
         "Each suite is a YAML file: the built-in ones are in scenarios/suites/ (and in the jar). Name files to"
             + " validate them as bench run would, before anything runs: a problem is reported with the file, the"
             + " line, the field and what would be valid, and the exit status is 2.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
+        ""})
 final class SuitesCommand implements Callable<Integer> {
   @ParentCommand
   Bench bench;

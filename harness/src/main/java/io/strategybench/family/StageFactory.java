@@ -36,6 +36,42 @@ public interface StageFactory {
   Built build(Request request);
 
   /**
+   * A stage factory from its parts.
+   *
+   * @param defaultStrategy the strategy when {@code bench serve} names none
+   * @param options a new options object of the family's {@code serve} options each call, or null for none
+   * @param build builds the stage
+   * @param behind the stages its usual pipeline puts behind it ({@code lb:round-robin}); none for a stage that
+   *     answers every request
+   */
+  static StageFactory of(String defaultStrategy, java.util.function.Supplier<Object> options,
+      java.util.function.Function<Request, Built> build, String... behind) {
+    return new StageFactory() {
+      @Override
+      public Object options() {
+        return options == null ? null : options.get();
+      }
+
+      @Override
+      public String defaultStrategy() {
+        return defaultStrategy;
+      }
+
+      @Override
+      public List<String> pipeline(String family, String strategy) {
+        List<String> stages = new java.util.ArrayList<>(List.of(family + ":" + strategy));
+        stages.addAll(List.of(behind));
+        return stages;
+      }
+
+      @Override
+      public Built build(Request request) {
+        return build.apply(request);
+      }
+    };
+  }
+
+  /**
    * What a stage is built from.
    *
    * @param registry every strategy of every family

@@ -1,36 +1,23 @@
 package io.strategybench.hashing;
 
 import io.strategybench.backend.ServiceTime;
-import io.strategybench.family.FamilyModule;
+import io.strategybench.family.FamilyBase;
 import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.ReportWriter;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.run.RunContext;
-import io.strategybench.strategy.Family;
 import io.strategybench.strategy.StrategyContext;
-import java.io.IOException;
 
 /** The consistent-hashing family: which node owns each key, and how many keys move when nodes come and go. */
-public final class HashingFamily implements FamilyModule {
-  @Override
-  public Family<?> family() {
-    return ConsistentHash.FAMILY;
+public final class HashingFamily extends FamilyBase<HashingPlan> {
+  public HashingFamily() {
+    super(ConsistentHash.FAMILY, 20, HashingPlan.class, SimulateHashingCommand::new, MicroHashingCommand::new);
   }
 
   @Override
-  public int order() {
-    return 20;
-  }
-
-  @Override
-  public Class<? extends Record> planType() {
-    return HashingPlan.class;
-  }
-
-  @Override
-  public void validate(Record plan, Problems problems) {
-    HashingPlan h = (HashingPlan) plan;
+  protected void check(HashingPlan h, Problems problems) {
     try {
       ServiceTime.parse(h.originTime(), "originTime");
     } catch (IllegalArgumentException e) {
@@ -43,50 +30,29 @@ public final class HashingFamily implements FamilyModule {
   }
 
   @Override
-  public FamilyRun run(RunContext context, Record plan) {
-    return new HashingRunner(context, (HashingPlan) plan);
+  protected FamilyRun start(RunContext context, HashingPlan plan) {
+    return new HashingRunner(context, plan);
   }
 
   @Override
-  public void report(ReportWriter report, FamilyResults family) throws IOException {
-    new HashingSection(report, family).render();
+  protected FamilySection section(ReportWriter report, FamilyResults results) {
+    return new HashingSection(report, results);
   }
 
   @Override
   public StageFactory stages() {
-    return new StageFactory() {
-      @Override
-      public Object options() {
-        return new ShardOptions();
-      }
-
-      @Override
-      public String defaultStrategy() {
-        return "ring";
-      }
-
-      @Override
-      public Built build(Request request) {
-        if (!request.last()) {
-          throw new IllegalArgumentException("the hashing stage answers every request itself (from its cache nodes or"
-              + " their origin); put it last in the pipeline");
-        }
-        request.strategy().validate(request.params());
-        ShardRouterStage.Config config = ((ShardOptions) request.options()).build(request.common());
-        ConsistentHash ring = (ConsistentHash) request.strategy().create(request.params(), StrategyContext.system());
-        return new Built(new ShardRouterStage(ring, request.strategy().name(), config),
-            config.nodes() + " cache node(s)");
-      }
-    };
+    return StageFactory.of("ring", ShardOptions::new, request -> {
+    if (!request.last()) {
+      throw new IllegalArgumentException("the hashing stage answers every request itself (from its cache nodes or"
+          + " their origin); put it last in the pipeline");
+    }
+    request.strategy().validate(request.params());
+    ShardRouterStage.Config config = ((ShardOptions) request.options()).build(request.common());
+    ConsistentHash ring = (ConsistentHash) request.strategy().create(request.params(), StrategyContext.system());
+    return new StageFactory.Built(new ShardRouterStage(ring, request.strategy().name(), config),
+        config.nodes() + " cache node(s)");
+    });
   }
 
-  @Override
-  public Object simulateCommand() {
-    return new SimulateHashingCommand();
-  }
 
-  @Override
-  public Object microCommand() {
-    return new MicroHashingCommand();
-  }
 }

@@ -1,7 +1,7 @@
 package io.strategybench.hashing;
 
 import io.strategybench.run.Progress;
-import io.strategybench.family.FamilyRun;
+import io.strategybench.family.PlanRun;
 import io.strategybench.run.Calibration;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
@@ -36,19 +36,11 @@ import java.util.Map;
  * load run per strategy against the target as the router of a sharded cache, a node joining and one
  * leaving while Gatling reads Zipf-distributed keys.
  */
-final class HashingRunner implements FamilyRun {
+final class HashingRunner extends PlanRun<HashingPlan> {
   private static final String FAMILY = ConsistentHash.FAMILY.name();
 
-  private final RunContext run;
-  private final HashingPlan planned;
-
   HashingRunner(RunContext run, HashingPlan planned) {
-    this.run = run;
-    this.planned = planned;
-  }
-
-  private HashingPlan plan() {
-    return run.loadSecondsOverride() > 0 ? planned.withLoadSeconds(run.loadSecondsOverride()) : planned;
+    super(run, planned, HashingPlan::withLoadSeconds);
   }
 
   /** Seconds the family will take here, roughly, for the progress line. */

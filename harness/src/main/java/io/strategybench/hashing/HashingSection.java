@@ -1,5 +1,6 @@
 package io.strategybench.hashing;
 
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.HistogramLogs;
 import io.strategybench.report.Charts;
 import io.strategybench.report.ReportWriter;
@@ -23,27 +24,18 @@ import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /** The consistent-hashing part of the report. */
-final class HashingSection {
+final class HashingSection extends FamilySection {
   /** Lamping and Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm" (2014): a ring's spread. */
   static final double PUBLISHED_RSD_100_VNODES = 0.10;
   static final double PUBLISHED_RSD_1000_VNODES = 0.032;
 
-  private final ReportWriter report;
-  private final FamilyResults family;
-  private final List<StrategyResults> strategies;
-
   HashingSection(ReportWriter report, FamilyResults family) {
-    this.report = report;
-    this.family = family;
-    this.strategies = family.strategies;
+    super(report, family);
   }
 
-  void render() throws IOException {
-    StringBuilder html = report.html();
-    html.append("<h2>").append(esc(family.title)).append(" (").append(esc(family.family)).append(")</h2>\n");
-    html.append("<p class=\"note\">").append(esc(describeWorkload())).append("</p>\n");
-    html.append("<h3>Summary</h3>\n");
-    report.table(strategies, columns());
+  @Override
+  public void render() throws IOException {
+    head(describeWorkload(), columns());
     html.append("<p class=\"note\">Green marks the best value of a column. Moved ×opt: keys that moved when one node"
         + " was added (removed) over the least that must move, 1/(N+1) (the removed node's share); 1.00 is"
         + " optimal. Violations: keys that moved between two nodes that both stayed. Dip: the lowest per-second"
@@ -109,7 +101,6 @@ final class HashingSection {
     if (ring100 == null && ring1000 == null && (jump == null || jump.simulate == null)) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Against the published figures</h3>\n<table class=\"summary\"><thead><tr><th>figure</th>"
         + "<th>published</th><th>this run</th><th title=\"what the same keys thrown at random would show,"
         + " sqrt((N-1)/K): no strategy measures below it\">sampling floor</th></tr></thead><tbody>\n");
@@ -180,7 +171,6 @@ final class HashingSection {
     if (peak.isEmpty() && add.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h3>Simulation: balance against virtual nodes, movement against node count</h3>\n");
     if (!peak.isEmpty()) {
       report.chart(Charts.lines("hashing-vnodes-peak", "Peak-to-mean keys per node against virtual nodes ("
@@ -229,7 +219,6 @@ final class HashingSection {
         shares.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(s.strategy, times(num(node, "share"), 100));
       }
     }
-    StringBuilder html = report.html();
     if (!hitRatio.isEmpty()) {
       html.append("<h3>Load: the sharded cache while nodes join and leave</h3>\n");
       report.chart(Charts.lines("hashing-load-hit-ratio", "Cache hit ratio per second (load lens)",
@@ -276,7 +265,6 @@ final class HashingSection {
     if (rows.isEmpty()) {
       return;
     }
-    StringBuilder html = report.html();
     html.append("<h4>Each node change</h4>\n<table class=\"summary\"><thead><tr><th>strategy</th><th>at</th>"
         + "<th>change</th><th>hit ratio before</th><th>dip</th><th>recovery</th></tr></thead><tbody>\n");
     for (String[] r : rows) {
@@ -330,7 +318,6 @@ final class HashingSection {
             "build".equals(b.get("benchmark")) ? ns / 1000 : ns);
       }
     }
-    StringBuilder html = report.html();
     if (!lookup.isEmpty()) {
       html.append("<h3>Micro: lookup and build (JMH)</h3>\n");
       report.chart(Charts.bars("hashing-micro-lookup", "Time per lookup, key hashing included (JMH, micro lens)",

@@ -1,19 +1,13 @@
 package io.strategybench.hashing;
 
+import io.strategybench.run.JmhDefaults;
 import com.google.common.hash.Hashing;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Our jump hash against a well-known implementation, on the same 64-bit keys and bucket counts:
@@ -21,12 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * reference. Both return the same buckets (a test checks it), so only the time differs.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class JumpReferenceBenchmark {
+public class JumpReferenceBenchmark extends JmhDefaults {
   static final int KEYS = 4096;
 
   @Param({"10", "100", "1000"})

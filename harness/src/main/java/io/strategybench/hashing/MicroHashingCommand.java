@@ -1,8 +1,7 @@
 package io.strategybench.hashing;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.MicroCommand;
-import io.strategybench.cli.MicroOptions;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.hashing.HashingMicro;
@@ -12,12 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench micro hashing}: JMH of one lookup and of building the structure, with Guava's jump hash beside. */
 @Command(name = "hashing", header = "JMH: ns per lookup and per build for every chosen hashing strategy, Guava's jump hash beside.",
@@ -26,25 +21,15 @@ import picocli.CommandLine.Spec;
             + "for every chosen strategy and node count, then JumpReferenceBenchmark: our jump hash and Guava's "
             + "Hashing.consistentHash on the same keys (labelled reference). JMH's JSON goes to jmh-hashing.json in "
             + "the results folder.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class MicroHashingCommand implements Callable<Integer> {
-  @ParentCommand
-  MicroCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  MicroOptions micro;
-
+        ""})
+public final class MicroHashingCommand extends FamilyCommand.Micro {
   @Option(names = "--nodes", paramLabel = "N", split = ",", defaultValue = "10,100,1000",
       description = "Node counts to benchmark with.")
   List<Integer> nodes = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), ConsistentHash.FAMILY, micro.strategies, Map.of());
+    var chosen = StrategySelection.resolve(registry(), ConsistentHash.FAMILY, micro.strategies, Map.of());
     for (int n : nodes) {
       if (n < 1 || n > 100_000) {
         throw new IllegalArgumentException("--nodes values must be 1..100000, got " + n);
@@ -53,7 +38,7 @@ public final class MicroHashingCommand implements Callable<Integer> {
     micro.validate();
     Path folder = micro.folder("hashing");
     List<MicroLens.Score> scores = HashingMicro.measure(chosen.stream().map(c -> c.descriptor().name()).toList(),
-        nodes, micro.threads, micro.settings(), parent.registry().plugins(), folder.resolve("jmh-hashing.json"),
+        nodes, micro.threads, micro.settings(), registry().plugins(), folder.resolve("jmh-hashing.json"),
         folder.resolve("jmh-hashing-reference.json"), line -> System.err.println(line));
     List<Map<String, Object>> rows = HashingMicro.jumpVsGuava(scores);
     List<String> lines = new ArrayList<>();
@@ -62,7 +47,7 @@ public final class MicroHashingCommand implements Callable<Integer> {
           + " Guava's %.2f ns, Guava/ours %.3f", row.get("nodes"), row.get("threads"), row.get("jumpNsPerOp"),
           row.get("guavaNsPerOp"), row.get("ratio")));
     }
-    micro.print(spec.commandLine().getOut(), "hashing", List.of(folder.resolve("jmh-hashing.json").toString(),
+    micro.print(out(), "hashing", List.of(folder.resolve("jmh-hashing.json").toString(),
         folder.resolve("jmh-hashing-reference.json").toString()), scores, List.of("nodes"),
         Map.of("jumpVsGuava", rows), lines);
     return Bench.EXIT_OK;

@@ -1,7 +1,7 @@
 package io.strategybench.hashing;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.SimulateCommand;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.hashing.ConsistentHash;
 import io.strategybench.hashing.HashNode;
@@ -16,12 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench simulate hashing}: balance, movement, lookup speed, build time and memory of each ring. */
 @Command(name = "hashing", header = "Simulate consistent hashing: balance, keys moved when a node joins or leaves, speed, memory.",
@@ -33,24 +30,8 @@ import picocli.CommandLine.Spec;
             + "share); monotonicity violations (keys that move between two nodes that both stayed); lookup time, "
             + "build time and the structure's memory. --vnodes gives the vnodes parameter of the strategies that "
             + "have one, one record each. With --key, prints which node each key goes to instead.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class SimulateHashingCommand implements Callable<Integer> {
-  @ParentCommand
-  SimulateCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
-      description = "Strategies to simulate, or all.")
-  List<String> strategies = new ArrayList<>();
-
-  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE", showDefaultValue = Visibility.NEVER,
-      description = "A strategy parameter (repeatable; none by default): KEY=VALUE goes to every chosen strategy"
-          + " that has KEY, STRATEGY:KEY=VALUE to one.")
-  Map<String, String> params = new LinkedHashMap<>();
-
+        ""})
+public final class SimulateHashingCommand extends FamilyCommand.Simulate {
   @Option(names = "--nodes", paramLabel = "N", split = ",", defaultValue = "10",
       description = "Node counts to simulate (a sweep when several).")
   List<Integer> nodes = new ArrayList<>();
@@ -75,16 +56,13 @@ public final class SimulateHashingCommand implements Callable<Integer> {
       description = "Print the node of this key instead of simulating (repeatable; one line per key and strategy).")
   List<String> lookups = new ArrayList<>();
 
-  @Option(names = "--json", description = "Print one JSON document instead of a table.")
-  boolean json;
-
   @Override
   public Integer call() {
-    Map<String, String> common = new LinkedHashMap<>(params);
+    Map<String, String> common = new LinkedHashMap<>(options.params);
     if (hash != null) {
       common.put("hash", hash);
     }
-    var chosen = StrategySelection.resolve(parent.registry(), ConsistentHash.FAMILY, strategies, common);
+    var chosen = StrategySelection.resolve(registry(), ConsistentHash.FAMILY, options.strategies, common);
     for (int n : nodes) {
       if (n < 1 || n > 100_000) {
         throw new IllegalArgumentException("--nodes must be 1..100000, got " + n);
@@ -93,12 +71,12 @@ public final class SimulateHashingCommand implements Callable<Integer> {
     if (keys < 1 || keys > 100_000_000) {
       throw new IllegalArgumentException("--keys must be 1..100000000, got " + keys);
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     if (!lookups.isEmpty()) {
       return lookup(chosen, out);
     }
     List<HashingSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !json;
+    boolean progress = System.console() != null && !options.json;
     for (var strategy : chosen) {
       boolean hasVnodes = strategy.descriptor().settings().stream().map(SettingDescriptor::name)
           .anyMatch("vnodes"::equals);
@@ -120,7 +98,7 @@ public final class SimulateHashingCommand implements Callable<Integer> {
     if (progress) {
       System.err.print("\r" + " ".repeat(80) + "\r");
     }
-    if (json) {
+    if (options.json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("family", "hashing");
       doc.put("keys", keys);

@@ -1,7 +1,7 @@
 package io.strategybench.lb;
 
 import io.strategybench.backend.SimulatedBackendSpec;
-import io.strategybench.family.FamilyRun;
+import io.strategybench.family.PlanRun;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
@@ -26,17 +26,16 @@ import java.util.concurrent.TimeUnit;
  * The load-balancing family of a suite: every strategy simulated on the plan's backends (one of them slowing
  * down), JMH of one pick, and a load run through the target against the same simulated backends.
  */
-final class LbRunner implements FamilyRun {
+final class LbRunner extends PlanRun<LbPlan> {
   /** The strategy load balancing is calibrated with: the classic default, built in. */
   private static final String CALIBRATION = "round-robin";
 
-  private final RunContext run;
   private final LbPlan plan;
   private final List<StrategyDescriptor<LoadBalancer>> chosen;
 
   LbRunner(RunContext run, LbPlan planned) {
-    this.run = run;
-    this.plan = run.loadSecondsOverride() > 0 ? planned.withLoadSeconds(run.loadSecondsOverride()) : planned;
+    super(run, planned, LbPlan::withLoadSeconds);
+    this.plan = plan();
     this.chosen = run.chosen(LoadBalancer.FAMILY);
   }
 

@@ -1,5 +1,6 @@
 package io.strategybench.lb;
 
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.Charts;
 import io.strategybench.report.HistogramLogs;
 import io.strategybench.report.ReportWriter;
@@ -19,23 +20,14 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /** The load-balancing part of the report. */
-final class LbSection {
-  private final ReportWriter report;
-  private final FamilyResults family;
-  private final List<StrategyResults> strategies;
-
+final class LbSection extends FamilySection {
   LbSection(ReportWriter report, FamilyResults family) {
-    this.report = report;
-    this.family = family;
-    this.strategies = family.strategies;
+    super(report, family);
   }
 
-  void render() throws IOException {
-    StringBuilder html = report.html();
-    html.append("<h2>").append(esc(family.title)).append(" (").append(esc(family.family)).append(")</h2>\n");
-    html.append("<p class=\"note\">").append(esc(describeWorkload())).append("</p>\n");
-    html.append("<h3>Summary</h3>\n");
-    report.table(strategies, columns());
+  @Override
+  public void render() throws IOException {
+    head(describeWorkload(), columns());
     html.append("<p class=\"note\">Green marks the best value of a column. Client latency is measured by Gatling"
         + " (whole milliseconds); server latency by the target's HdrHistogram recorder (nanoseconds), from a"
         + " decoded request to its last response byte. Stickiness: share of a session's requests served by its"

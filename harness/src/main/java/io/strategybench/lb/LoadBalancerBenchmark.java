@@ -1,5 +1,6 @@
 package io.strategybench.lb;
 
+import io.strategybench.run.JmhDefaults;
 import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
@@ -7,19 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How long one load-balancing decision takes: a pick for a request, with the bookkeeping around it (the
@@ -29,12 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * registry, so plugins are measured like built-ins; the runner passes every registered name.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class LoadBalancerBenchmark {
+public class LoadBalancerBenchmark extends JmhDefaults {
   static final int WINDOW = 8;
   static final int CLIENTS = 1024;
 

@@ -1,8 +1,7 @@
 package io.strategybench.lb;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.MicroCommand;
-import io.strategybench.cli.MicroOptions;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.lb.LoadBalancer;
 import io.strategybench.lb.LoadBalancerBenchmark;
@@ -12,37 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench micro lb}: JMH of one pick for every chosen strategy. */
 @Command(name = "lb", header = "JMH: ns per pick for every chosen load-balancing strategy, by backends and threads.",
     description = {"",
         "Runs LoadBalancerBenchmark (one pick plus its in-flight bookkeeping, 8 requests in flight per caller) in "
             + "forked JVMs, and writes JMH's JSON as jmh-lb.json into the results folder.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class MicroLbCommand implements Callable<Integer> {
-  @ParentCommand
-  MicroCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  MicroOptions micro;
-
+        ""})
+public final class MicroLbCommand extends FamilyCommand.Micro {
   @Option(names = "--backends", paramLabel = "N", split = ",", defaultValue = "3,16,128",
       description = "Backend counts to benchmark with.")
   List<Integer> backends = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), LoadBalancer.FAMILY, micro.strategies, Map.of());
+    var chosen = StrategySelection.resolve(registry(), LoadBalancer.FAMILY, micro.strategies, Map.of());
     for (int b : backends) {
       if (b < 1 || b > 100_000) {
         throw new IllegalArgumentException("--backends values must be 1..100000, got " + b);
@@ -53,8 +38,8 @@ public final class MicroLbCommand implements Callable<Integer> {
     List<MicroLens.Score> scores = MicroLens.run(LoadBalancerBenchmark.class.getName(),
         chosen.stream().map(c -> c.descriptor().name()).toList(),
         Map.of("backends", backends.stream().map(String::valueOf).toList()), micro.threads, micro.settings(),
-        parent.registry().plugins(), folder.resolve("jmh-lb.json"), line -> System.err.println(line));
-    micro.print(spec.commandLine().getOut(), "lb", folder.resolve("jmh-lb.json"), scores, List.of("backends"),
+        registry().plugins(), folder.resolve("jmh-lb.json"), line -> System.err.println(line));
+    micro.print(out(), "lb", folder.resolve("jmh-lb.json"), scores, List.of("backends"),
         Map.of(), List.of());
     return Bench.EXIT_OK;
   }

@@ -1,7 +1,7 @@
 package io.strategybench.lb;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.SimulateCommand;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.cli.NanosConverter;
 import io.strategybench.backend.Durations;
@@ -16,12 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench simulate lb}: the load-balancing simulation. */
 @Command(name = "lb", header = "Simulate load balancing: share per backend, response times, imbalance, failed-backend hits.",
@@ -32,25 +29,8 @@ import picocli.CommandLine.Spec;
             + "connection. Reports per strategy: share of requests per backend, response-time percentiles (queueing "
             + "included), share and peak in-flight imbalance (max/mean), requests sent to a failed backend, "
             + "stickiness. The same options and seed give the same output, byte for byte.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class SimulateLbCommand implements Callable<Integer> {
-  @ParentCommand
-  SimulateCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
-      description = "Strategies to simulate, or all.")
-  List<String> strategies = new ArrayList<>();
-
-  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE",
-      showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER,
-      description = "A strategy parameter (repeatable; none by default): KEY=VALUE goes to every chosen strategy"
-          + " that has KEY, STRATEGY:KEY=VALUE to one.")
-  Map<String, String> params = new LinkedHashMap<>();
-
+        ""})
+public final class SimulateLbCommand extends FamilyCommand.Simulate {
   @Option(names = "--backends", paramLabel = "N", defaultValue = "4", description = "Number of simulated backends.")
   int backends;
 
@@ -80,15 +60,12 @@ public final class SimulateLbCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every random choice.")
   long seed;
 
-  @Option(names = "--json", description = "Print one JSON document instead of a table.")
-  boolean json;
-
   @Override
   public Integer call() {
-    var chosen = StrategySelection.resolve(parent.registry(), LoadBalancer.FAMILY, strategies, params);
+    var chosen = StrategySelection.resolve(registry(), LoadBalancer.FAMILY, options.strategies, options.params);
     LbWorkload workload = workload();
     List<LbSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !json;
+    boolean progress = System.console() != null && !options.json;
     int i = 0;
     for (var strategy : chosen) {
       if (progress) {
@@ -99,8 +76,8 @@ public final class SimulateLbCommand implements Callable<Integer> {
     if (progress) {
       System.err.print("\r" + " ".repeat(70) + "\r");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
+    PrintWriter out = out();
+    if (options.json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("family", "lb");
       doc.put("workload", describe(workload));

@@ -1,8 +1,7 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.MicroCommand;
-import io.strategybench.cli.MicroOptions;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.ratelimit.RateLimitMicro;
 import io.strategybench.ratelimit.RateLimiter;
@@ -13,13 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench micro ratelimit}: JMH of one admission decision, with Bucket4j, Guava and Resilience4j beside. */
 @Command(name = "ratelimit", header = "JMH: ns per admission decision for every chosen rate limiter, reference libraries beside.",
@@ -30,18 +25,8 @@ import picocli.CommandLine.Spec;
             + "our token bucket, Bucket4j, Guava's RateLimiter and Resilience4j's on the same keys in one run "
             + "(labelled reference), and the ratio of ours to each. Redis-backed strategies use --redis, or a private "
             + "redis-server started for the run.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class MicroRateLimitCommand implements Callable<Integer> {
-  @ParentCommand
-  MicroCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  MicroOptions micro;
-
+        ""})
+public final class MicroRateLimitCommand extends FamilyCommand.Micro {
   @Option(names = "--keys", paramLabel = "N", split = ",", defaultValue = "1,100000",
       description = "Client key counts to benchmark with.")
   List<Integer> keys = new ArrayList<>();
@@ -55,7 +40,7 @@ public final class MicroRateLimitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), RateLimiter.FAMILY, micro.strategies, Map.of());
+    var chosen = StrategySelection.resolve(registry(), RateLimiter.FAMILY, micro.strategies, Map.of());
     for (int k : keys) {
       if (k < 1 || k > 10_000_000) {
         throw new IllegalArgumentException("--keys values must be 1..10000000, got " + k);
@@ -67,7 +52,7 @@ public final class MicroRateLimitCommand implements Callable<Integer> {
     List<MicroLens.Score> scores;
     try (RedisForSimulation server = anyRemote ? RedisForSimulation.open(redis) : null) {
       scores = RateLimitMicro.measure(chosen.stream().map(c -> c.descriptor().name()).toList(), keys, micro.threads,
-          micro.settings(), parent.registry().plugins(), folder.resolve("jmh-ratelimit.json"),
+          micro.settings(), registry().plugins(), folder.resolve("jmh-ratelimit.json"),
           noReferences ? null : folder.resolve("jmh-ratelimit-reference.json"), server == null ? null : server.uri(),
           line -> System.err.println(line));
     }
@@ -78,7 +63,7 @@ public final class MicroRateLimitCommand implements Callable<Integer> {
           + " ns, ours/theirs %.3f", row.get("library"), row.get("keys"), row.get("threads"), row.get("oursNsPerOp"),
           row.get("libraryNsPerOp"), row.get("ratio")));
     }
-    micro.print(spec.commandLine().getOut(), "ratelimit", folder, scores, List.of("keys"),
+    micro.print(out(), "ratelimit", folder, scores, List.of("keys"),
         Map.of("tokenBucketVsReferences", versus), lines);
     return Bench.EXIT_OK;
   }

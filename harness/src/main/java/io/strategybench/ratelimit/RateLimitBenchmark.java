@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.run.JmhDefaults;
 import io.strategybench.family.FamilyModules;
 import io.strategybench.strategy.StrategyContext;
 import io.strategybench.strategy.StrategyRegistry;
@@ -7,19 +8,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What one admission decision costs: {@code acquire} asks the limiter about one request, reading the clock
@@ -29,12 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * in the same operation. Redis-backed strategies talk to the server named by {@code -Dstrategybench.redis}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RateLimitBenchmark {
+public class RateLimitBenchmark extends JmhDefaults {
   /** Requests per second per key, for every strategy and reference. */
   public static final long LIMIT = 100;
   /** The system property naming the Redis server for the redis-* strategies. */

@@ -1,22 +1,16 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.run.JmhDefaults;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.strategybench.strategy.StrategyContext;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Our token bucket beside the rate limiters of well-known libraries, on the same keys and the same limit
@@ -26,12 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * limiter per key in a {@link ConcurrentHashMap}, as ours keeps its state, so the key lookup is the same.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RateLimitReferenceBenchmark {
+public class RateLimitReferenceBenchmark extends JmhDefaults {
   @Param({"1", "100000"})
   public int keys;
 

@@ -1,6 +1,6 @@
 package io.strategybench.ratelimit;
 
-import io.strategybench.family.FamilyRun;
+import io.strategybench.family.PlanRun;
 import io.strategybench.run.Calibration;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
@@ -35,18 +35,10 @@ import java.util.Map;
  * bucket; a load run per strategy with well-behaved and abusive clients; and, where the plan asks, each
  * Redis strategy on three target instances sharing one Redis behind a fourth, next to its in-memory twin.
  */
-final class RateLimitRunner implements FamilyRun {
+final class RateLimitRunner extends PlanRun<RateLimitPlan> {
   private static final String FAMILY = RateLimiter.FAMILY.name();
-  private final RunContext run;
-  private final RateLimitPlan planned;
-
   RateLimitRunner(RunContext run, RateLimitPlan planned) {
-    this.run = run;
-    this.planned = planned;
-  }
-
-  private RateLimitPlan plan() {
-    return run.loadSecondsOverride() > 0 ? planned.withLoadSeconds(run.loadSecondsOverride()) : planned;
+    super(run, planned, RateLimitPlan::withLoadSeconds);
   }
 
   /** Seconds the family will take here, roughly, for the progress line. */

@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.report.FamilySection;
 import io.strategybench.report.HistogramLogs;
 import io.strategybench.report.Charts;
 import io.strategybench.report.ReportWriter;
@@ -23,23 +24,14 @@ import java.util.Set;
 import org.HdrHistogram.Histogram;
 
 /** The rate-limiting part of the report. */
-final class RateLimitSection {
-  private final ReportWriter report;
-  private final FamilyResults family;
-  private final List<StrategyResults> strategies;
-
+final class RateLimitSection extends FamilySection {
   RateLimitSection(ReportWriter report, FamilyResults family) {
-    this.report = report;
-    this.family = family;
-    this.strategies = family.strategies;
+    super(report, family);
   }
 
-  void render() throws IOException {
-    StringBuilder html = report.html();
-    html.append("<h2>").append(esc(family.title)).append(" (").append(esc(family.family)).append(")</h2>\n");
-    html.append("<p class=\"note\">").append(esc(describeWorkload())).append("</p>\n");
-    html.append("<h3>Summary</h3>\n");
-    report.table(strategies, columns());
+  @Override
+  public void render() throws IOException {
+    head(describeWorkload(), columns());
     html.append("<p class=\"note\">Green marks the best value of a column. Max/window: the most requests of one key"
         + " admitted in any window of the limit's length (sliding, exact) under the headline pattern, over the"
         + " limit; 1.00 is exact, fixed windows and buckets allow up to 2.00 by definition. False admits and"
@@ -163,7 +155,6 @@ final class RateLimitSection {
             isRemote ? div(num(b, "nsPerOp"), 1000) : num(b, "nsPerOp"));
       }
     }
-    StringBuilder html = report.html();
     if (!local.isEmpty() || !remote.isEmpty()) {
       html.append("<h3>Micro: one admission decision (JMH)</h3>\n");
     }
@@ -280,7 +271,6 @@ final class RateLimitSection {
         dashed = Set.of(name);
       }
     }
-    StringBuilder html = report.html();
     html.append("<h3>Load: well-behaved and abusive clients through the rate-limit stage</h3>\n");
     report.chart(Charts.lines("ratelimit-load-admitted", "Admitted requests per abusive client per second (load lens)",
         "seconds into the measured phase", "admitted per second per abusive key", admitted, dashed, false, false,

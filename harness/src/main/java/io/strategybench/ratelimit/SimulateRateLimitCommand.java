@@ -1,7 +1,7 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
-import io.strategybench.cli.SimulateCommand;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.cli.NanosConverter;
 import io.strategybench.ratelimit.Arrivals;
@@ -17,12 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code bench simulate ratelimit}: accuracy at window edges, over-admission and state of each limiter. */
 @Command(name = "ratelimit", header = "Simulate rate limiters: what each admits of an arrival pattern, judged by an exact sliding log.",
@@ -39,24 +36,8 @@ import picocli.CommandLine.Spec;
         "",
         "Redis-backed strategies run on the virtual clock too (time=caller); without --redis a private redis-server "
             + "is started for the run when one is installed.",
-        ""},
-    mixinStandardHelpOptions = true, showDefaultValues = true, sortOptions = false)
-public final class SimulateRateLimitCommand implements Callable<Integer> {
-  @ParentCommand
-  SimulateCommand parent;
-
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--strategy", paramLabel = "NAME", split = ",", defaultValue = "all",
-      description = "Strategies to simulate, or all.")
-  List<String> strategies = new ArrayList<>();
-
-  @Option(names = {"-p", "--param"}, paramLabel = "[STRATEGY:]KEY=VALUE", showDefaultValue = Visibility.NEVER,
-      description = "A strategy parameter (repeatable; none by default): KEY=VALUE goes to every chosen strategy"
-          + " that has KEY, STRATEGY:KEY=VALUE to one. limit and window-millis come from --limit and --window.")
-  Map<String, String> params = new LinkedHashMap<>();
-
+        ""})
+public final class SimulateRateLimitCommand extends FamilyCommand.Simulate {
   @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Requests admitted per window.")
   long limit;
 
@@ -99,12 +80,9 @@ public final class SimulateRateLimitCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds the poisson pattern and the strategies.")
   long seed;
 
-  @Option(names = "--json", description = "Print one JSON document instead of a table.")
-  boolean json;
-
   @Override
   public Integer call() throws Exception {
-    var chosen = StrategySelection.resolve(parent.registry(), RateLimiter.FAMILY, strategies, params);
+    var chosen = StrategySelection.resolve(registry(), RateLimiter.FAMILY, options.strategies, options.params);
     if (limit < 1 || limit > 1_000_000) {
       throw new IllegalArgumentException("--limit must be 1..1000000, got " + limit);
     }
@@ -135,9 +113,9 @@ public final class SimulateRateLimitCommand implements Callable<Integer> {
       patternName = pattern;
     }
     boolean anyRemote = chosen.stream().anyMatch(c -> RedisForSimulation.needsRedis(c.descriptor()));
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     List<RateLimitSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !json;
+    boolean progress = System.console() != null && !options.json;
     try (RedisForSimulation server = anyRemote ? RedisForSimulation.open(redis) : null) {
       for (var strategy : chosen) {
         if (progress) {
@@ -151,7 +129,7 @@ public final class SimulateRateLimitCommand implements Callable<Integer> {
     if (progress) {
       System.err.print("\r" + " ".repeat(100) + "\r");
     }
-    if (json) {
+    if (options.json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("family", "ratelimit");
       doc.put("pattern", patternName);

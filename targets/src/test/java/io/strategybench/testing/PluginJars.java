@@ -44,9 +44,23 @@ public final class PluginJars {
 
   /** Compiles every {@code .java} under {@code sourceRoot} and packs it with the services under {@code resources}. */
   public static Path buildFromTree(Path jar, Path sourceRoot, Path resources) throws IOException {
+    return buildFromTree(jar, sourceRoot, resources, null);
+  }
+
+  /**
+   * As {@link #buildFromTree(Path, Path, Path)}, running the annotation processor {@code processor} (JMH's
+   * {@code org.openjdk.jmh.generators.BenchmarkProcessor}, for a plugin with a benchmark) from the class path; null
+   * runs none.
+   */
+  public static Path buildFromTree(Path jar, Path sourceRoot, Path resources, String processor) throws IOException {
     Path classes = Files.createTempDirectory("plugin-classes");
     List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-        "--release", "17", "-proc:none"));
+        "--release", "17"));
+    if (processor == null) {
+      args.add("-proc:none");
+    } else {
+      args.addAll(List.of("-processor", processor, "-processorpath", System.getProperty("java.class.path")));
+    }
     try (Stream<Path> files = Files.walk(sourceRoot)) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }

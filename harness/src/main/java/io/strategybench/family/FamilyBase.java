@@ -1,0 +1,85 @@
+package io.strategybench.family;
+
+import io.strategybench.report.FamilySection;
+import io.strategybench.report.ReportWriter;
+import io.strategybench.results.RunResults.FamilyResults;
+import io.strategybench.run.RunContext;
+import io.strategybench.strategy.Family;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * A {@link FamilyModule} as most families write it: the family, its order and its plan type given once, the plan
+ * typed in {@link #check}, {@link #start} and the report's {@link #section}.
+ *
+ * @param <P> the family's plan
+ */
+public abstract class FamilyBase<P extends Record> implements FamilyModule {
+  private final Family<?> family;
+  private final int order;
+  private final Class<P> planType;
+  private final Supplier<Object> simulate;
+  private final Supplier<Object> micro;
+
+  /**
+   * @param simulate a new {@code bench simulate NAME} command each call, or null
+   * @param micro a new {@code bench micro NAME} command each call, or null
+   */
+  protected FamilyBase(Family<?> family, int order, Class<P> planType, Supplier<Object> simulate,
+      Supplier<Object> micro) {
+    this.family = family;
+    this.order = order;
+    this.planType = planType;
+    this.simulate = simulate;
+    this.micro = micro;
+  }
+
+  @Override
+  public final Object simulateCommand() {
+    return simulate == null ? null : simulate.get();
+  }
+
+  @Override
+  public final Object microCommand() {
+    return micro == null ? null : micro.get();
+  }
+
+  @Override
+  public final Family<?> family() {
+    return family;
+  }
+
+  @Override
+  public final int order() {
+    return order;
+  }
+
+  @Override
+  public final Class<? extends Record> planType() {
+    return planType;
+  }
+
+  @Override
+  public final void validate(Record plan, Problems problems) {
+    check(planType.cast(plan), problems);
+  }
+
+  /** Checks the plan beyond its types; nothing by default. */
+  protected void check(P plan, Problems problems) {}
+
+  @Override
+  public final FamilyRun run(RunContext context, Record plan) {
+    return start(context, planType.cast(plan));
+  }
+
+  /** The family's part of a suite run. */
+  protected abstract FamilyRun start(RunContext context, P plan);
+
+  @Override
+  public final void report(ReportWriter report, FamilyResults results) throws IOException {
+    section(report, results).render();
+  }
+
+  /** The family's section of the report. */
+  protected abstract FamilySection section(ReportWriter report, FamilyResults results);
+}
