@@ -101,6 +101,12 @@ final class PipelineRunner implements FamilyRun {
     return w;
   }
 
+  /** A stage's p50 hold, or a dash when it passed on (or answered) nothing. */
+  private static String heldP50(Map<String, Object> stage, String count, String latency) {
+    Object n = stage.get(count);
+    return n instanceof Number c && c.longValue() == 0 ? "—" : Figures.fmt(Figures.nested(stage, latency, "p50Micros"));
+  }
+
   /** Each stage's p50 hold, for the progress line. */
   @SuppressWarnings("unchecked")
   private static String held(Map<String, Object> variant) {
@@ -109,8 +115,8 @@ final class PipelineRunner implements FamilyRun {
     if (stages instanceof List<?> list) {
       for (Object o : list) {
         Map<String, Object> stage = (Map<String, Object>) o;
-        parts.add(stage.get("stage") + " held p50 " + Figures.fmt(Figures.nested(stage, "passLatency", "p50Micros"))
-            + "/" + Figures.fmt(Figures.nested(stage, "answerLatency", "p50Micros")) + " µs (passed/answered)");
+        parts.add(stage.get("stage") + " held p50 " + heldP50(stage, "passed", "passLatency") + "/"
+            + heldP50(stage, "answered", "answerLatency") + " µs (passed/answered)");
       }
     }
     return String.join(", ", parts);
