@@ -2,12 +2,7 @@ package io.strategybench.cache;
 
 import io.strategybench.backend.ServiceTime;
 import io.strategybench.family.FamilyBase;
-import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
-import io.strategybench.report.FamilySection;
-import io.strategybench.report.ReportWriter;
-import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.run.RunContext;
 import io.strategybench.strategy.StrategyContext;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +17,8 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
   static final Set<String> AVALANCHE = Set.of("none", "jitter", "cold", "preload");
 
   public CacheFamily() {
-    super(CachePolicy.FAMILY, 40, CachePlan.class, SimulateCacheCommand::new, MicroCacheCommand::new);
+    super(CachePolicy.FAMILY, 40, CachePlan.class, SimulateCacheCommand::new, MicroCacheCommand::new,
+        CacheRunner::new, CacheSection::new);
   }
 
   @Override
@@ -40,11 +36,7 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
             + " entries, got '" + c.capacities().get(i) + "'");
       }
     }
-    try {
-      ServiceTime.parse(c.load().originTime(), "originTime");
-    } catch (IllegalArgumentException e) {
-      problems.at("load/originTime", e.getMessage().replaceFirst("^originTime: ", ""));
-    }
+    problems.serviceTime("load/originTime", c.load().originTime());
     oneOf(c.writeStrategies(), Set.copyOf(WriteStrategy.names()), "writeStrategies", problems);
     oneOf(c.stampede(), STAMPEDE, "stampede", problems);
     oneOf(c.penetration(), PENETRATION, "penetration", problems);
@@ -60,16 +52,6 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
         problems.at(field + "/" + i, "'" + values.get(i) + "' is not one of " + String.join(", ", new TreeSet<>(valid)));
       }
     }
-  }
-
-  @Override
-  protected FamilyRun start(RunContext context, CachePlan plan) {
-    return new CacheRunner(context, plan);
-  }
-
-  @Override
-  protected FamilySection section(ReportWriter report, FamilyResults results) {
-    return new CacheSection(report, results);
   }
 
   @Override

@@ -69,10 +69,7 @@ public final class SimulateCacheCommand extends FamilyCommand.Simulate {
       }
     }
     TraceFormat traceFormat = TraceFormat.named(format);
-    boolean progress = System.console() != null && !options.json;
-    if (progress) {
-      System.err.print(trace != null ? "reading " + trace + "..." : "generating " + Workloads.describe(workload) + "...");
-    }
+    progress(trace != null ? "reading " + trace + "..." : "generating " + Workloads.describe(workload) + "...");
     Trace requests = trace != null ? TraceReader.read(trace, traceFormat) : Workloads.generate(workload, seed);
     List<Capacity> sizes = new ArrayList<>();
     for (String text : capacities) {
@@ -84,35 +81,23 @@ public final class SimulateCacheCommand extends FamilyCommand.Simulate {
     List<CacheSimulationResult> results = new ArrayList<>();
     for (var c : chosen) {
       for (Capacity size : sizes) {
-        if (progress) {
-          System.err.printf("\rsimulating %s at %s on %s...%20s", c.descriptor().name(), size, requests, "");
-        }
+        progress("simulating %s at %s on %s...", c.descriptor().name(), size, requests);
         results.add(CacheSimulator.run(c.descriptor(), c.params(), requests, size.value(), size.bytes(), nextAccess,
             seed));
       }
     }
-    if (progress) {
-      System.err.print("\r" + " ".repeat(110) + "\r");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("workload", requests.name());
+    doc.put("format", trace != null ? traceFormat.cliName() : "synthetic");
+    doc.put("requests", requests.requests());
+    doc.put("distinctKeys", requests.distinctKeys());
+    if (requests.hasSizes()) {
+      doc.put("footprintBytes", requests.footprintBytes());
     }
-    PrintWriter out = out();
-    if (options.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("family", "cache");
-      doc.put("workload", requests.name());
-      doc.put("format", trace != null ? traceFormat.cliName() : "synthetic");
-      doc.put("requests", requests.requests());
-      doc.put("distinctKeys", requests.distinctKeys());
-      if (requests.hasSizes()) {
-        doc.put("footprintBytes", requests.footprintBytes());
-      }
-      doc.put("results", results);
-      out.println(Json.write(doc));
-    } else {
+    return print(doc, results, out -> {
       out.printf("%s: %d requests, %d distinct keys%n", requests.name(), requests.requests(), requests.distinctKeys());
       printTable(out, results);
-    }
-    out.flush();
-    return Bench.EXIT_OK;
+    });
   }
 
   static void printTable(PrintWriter out, List<CacheSimulationResult> results) {

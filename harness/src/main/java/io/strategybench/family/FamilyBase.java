@@ -6,11 +6,12 @@ import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.run.RunContext;
 import io.strategybench.strategy.Family;
 import java.io.IOException;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
  * A {@link FamilyModule} as most families write it: the family, its order and its plan type given once, the plan
- * typed in {@link #check}, {@link #start} and the report's {@link #section}.
+ * typed in {@link #check}, its runner and its report section given as constructors.
  *
  * @param <P> the family's plan
  */
@@ -20,13 +21,20 @@ public abstract class FamilyBase<P extends Record> implements FamilyModule {
   private final Class<P> planType;
   private final Supplier<Object> simulate;
   private final Supplier<Object> micro;
+  private final BiFunction<RunContext, P, FamilyRun> runner;
+  private final BiFunction<ReportWriter, FamilyResults, FamilySection> section;
 
   /**
    * @param simulate a new {@code bench simulate NAME} command each call, or null
    * @param micro a new {@code bench micro NAME} command each call, or null
+   * @param runner the family's part of a suite run, for a plan
+   * @param section the family's section of the report
    */
   protected FamilyBase(Family<?> family, int order, Class<P> planType, Supplier<Object> simulate,
-      Supplier<Object> micro) {
+      Supplier<Object> micro, BiFunction<RunContext, P, FamilyRun> runner,
+      BiFunction<ReportWriter, FamilyResults, FamilySection> section) {
+    this.runner = runner;
+    this.section = section;
     this.family = family;
     this.order = order;
     this.planType = planType;
@@ -69,17 +77,11 @@ public abstract class FamilyBase<P extends Record> implements FamilyModule {
 
   @Override
   public final FamilyRun run(RunContext context, Record plan) {
-    return start(context, planType.cast(plan));
+    return runner.apply(context, planType.cast(plan));
   }
-
-  /** The family's part of a suite run. */
-  protected abstract FamilyRun start(RunContext context, P plan);
 
   @Override
   public final void report(ReportWriter report, FamilyResults results) throws IOException {
-    section(report, results).render();
+    section.apply(report, results).render();
   }
-
-  /** The family's section of the report. */
-  protected abstract FamilySection section(ReportWriter report, FamilyResults results);
 }

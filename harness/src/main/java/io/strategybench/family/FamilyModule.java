@@ -83,5 +83,14 @@ public interface FamilyModule {
   interface Problems {
     /** A problem with {@code field} (a path relative to the plan: {@code load/rate}, {@code stampede/1}). */
     void at(String field, String message);
+
+    /** A problem at {@code field} unless {@code text} is a service-time distribution ({@code exp:20ms}). */
+    default void serviceTime(String field, String text) {
+      try {
+        io.strategybench.backend.ServiceTime.parse(text, field);
+      } catch (IllegalArgumentException e) {
+        at(field, e.getMessage().replaceFirst("^\\Q" + field + "\\E: ", ""));
+      }
+    }
   }
 }

@@ -1,42 +1,23 @@
 package io.strategybench.hashing;
 
-import io.strategybench.backend.ServiceTime;
 import io.strategybench.family.FamilyBase;
-import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
-import io.strategybench.report.FamilySection;
-import io.strategybench.report.ReportWriter;
-import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.run.RunContext;
 import io.strategybench.strategy.StrategyContext;
 
 /** The consistent-hashing family: which node owns each key, and how many keys move when nodes come and go. */
 public final class HashingFamily extends FamilyBase<HashingPlan> {
   public HashingFamily() {
-    super(ConsistentHash.FAMILY, 20, HashingPlan.class, SimulateHashingCommand::new, MicroHashingCommand::new);
+    super(ConsistentHash.FAMILY, 20, HashingPlan.class, SimulateHashingCommand::new, MicroHashingCommand::new,
+        HashingRunner::new, HashingSection::new);
   }
 
   @Override
   protected void check(HashingPlan h, Problems problems) {
-    try {
-      ServiceTime.parse(h.originTime(), "originTime");
-    } catch (IllegalArgumentException e) {
-      problems.at("originTime", e.getMessage().replaceFirst("^originTime: ", ""));
-    }
+    problems.serviceTime("originTime", h.originTime());
     if (!(h.addAt() < h.removeAt() && h.removeAt() < 1)) {
       problems.at("addAt", "addAt and removeAt are fractions of the run with addAt < removeAt < 1, got "
           + h.addAt() + " and " + h.removeAt());
     }
-  }
-
-  @Override
-  protected FamilyRun start(RunContext context, HashingPlan plan) {
-    return new HashingRunner(context, plan);
-  }
-
-  @Override
-  protected FamilySection section(ReportWriter report, FamilyResults results) {
-    return new HashingSection(report, results);
   }
 
   @Override

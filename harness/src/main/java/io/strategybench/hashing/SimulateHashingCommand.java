@@ -76,7 +76,6 @@ public final class SimulateHashingCommand extends FamilyCommand.Simulate {
       return lookup(chosen, out);
     }
     List<HashingSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !options.json;
     for (var strategy : chosen) {
       boolean hasVnodes = strategy.descriptor().settings().stream().map(SettingDescriptor::name)
           .anyMatch("vnodes"::equals);
@@ -87,29 +86,15 @@ public final class SimulateHashingCommand extends FamilyCommand.Simulate {
           if (v != null) {
             p.put("vnodes", String.valueOf(v));
           }
-          if (progress) {
-            System.err.printf("\rsimulating %s, %d nodes%s...%20s", strategy.descriptor().name(), n,
-                v == null ? "" : ", " + v + " vnodes", "");
-          }
+          progress("simulating %s, %d nodes%s...", strategy.descriptor().name(), n, v == null ? "" : ", " + v + " vnodes");
           results.add(HashingSimulator.run(strategy.descriptor(), p, n, keys, seed));
         }
       }
     }
-    if (progress) {
-      System.err.print("\r" + " ".repeat(80) + "\r");
-    }
-    if (options.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("family", "hashing");
-      doc.put("keys", keys);
-      doc.put("seed", seed);
-      doc.put("results", results);
-      out.println(Json.write(doc));
-    } else {
-      printTable(out, results);
-    }
-    out.flush();
-    return Bench.EXIT_OK;
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("keys", keys);
+    doc.put("seed", seed);
+    return print(doc, results, table -> printTable(table, results));
   }
 
   private int lookup(List<StrategySelection.Chosen<ConsistentHash>> chosen, PrintWriter out) {

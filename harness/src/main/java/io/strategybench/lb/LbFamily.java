@@ -1,29 +1,20 @@
 package io.strategybench.lb;
 
-import io.strategybench.backend.ServiceTime;
 import io.strategybench.family.FamilyBase;
-import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
-import io.strategybench.report.FamilySection;
-import io.strategybench.report.ReportWriter;
-import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.run.RunContext;
 import io.strategybench.strategy.StrategyContext;
 import java.util.List;
 
 /** The load-balancing family: which backend serves each request. */
 public final class LbFamily extends FamilyBase<LbPlan> {
   public LbFamily() {
-    super(LoadBalancer.FAMILY, 10, LbPlan.class, SimulateLbCommand::new, MicroLbCommand::new);
+    super(LoadBalancer.FAMILY, 10, LbPlan.class, SimulateLbCommand::new, MicroLbCommand::new,
+        LbRunner::new, LbSection::new);
   }
 
   @Override
   protected void check(LbPlan lb, Problems problems) {
-    try {
-      ServiceTime.parse(lb.serviceTime(), "serviceTime");
-    } catch (IllegalArgumentException e) {
-      problems.at("serviceTime", e.getMessage().replaceFirst("^serviceTime: ", ""));
-    }
+    problems.serviceTime("serviceTime", lb.serviceTime());
     if (lb.weights().size() != lb.backends() || lb.capacities().size() != lb.backends()) {
       problems.at("weights", "weights and capacities must list one value per backend (" + lb.backends() + "), got "
           + lb.weights().size() + " and " + lb.capacities().size());
@@ -31,16 +22,6 @@ public final class LbFamily extends FamilyBase<LbPlan> {
     if (lb.slowAt() > 1) {
       problems.at("slowAt", "is a fraction of the run, 0 to 1, got " + lb.slowAt());
     }
-  }
-
-  @Override
-  protected FamilyRun start(RunContext context, LbPlan plan) {
-    return new LbRunner(context, plan);
-  }
-
-  @Override
-  protected FamilySection section(ReportWriter report, FamilyResults results) {
-    return new LbSection(report, results);
   }
 
   @Override

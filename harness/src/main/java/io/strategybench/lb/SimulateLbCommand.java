@@ -65,29 +65,12 @@ public final class SimulateLbCommand extends FamilyCommand.Simulate {
     var chosen = StrategySelection.resolve(registry(), LoadBalancer.FAMILY, options.strategies, options.params);
     LbWorkload workload = workload();
     List<LbSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !options.json;
     int i = 0;
     for (var strategy : chosen) {
-      if (progress) {
-        System.err.printf("\rsimulating %s (%d/%d)...%20s", strategy.descriptor().name(), ++i, chosen.size(), "");
-      }
+      progress("simulating %s (%d/%d)...", strategy.descriptor().name(), ++i, chosen.size());
       results.add(LoadBalancerSimulator.run(strategy.descriptor(), strategy.params(), workload));
     }
-    if (progress) {
-      System.err.print("\r" + " ".repeat(70) + "\r");
-    }
-    PrintWriter out = out();
-    if (options.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("family", "lb");
-      doc.put("workload", describe(workload));
-      doc.put("results", results);
-      out.println(Json.write(doc));
-    } else {
-      printTable(out, workload, results);
-    }
-    out.flush();
-    return Bench.EXIT_OK;
+    return print(Map.of("workload", describe(workload)), results, out -> printTable(out, workload, results));
   }
 
   LbWorkload workload() {

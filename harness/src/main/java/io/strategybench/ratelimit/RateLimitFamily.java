@@ -1,19 +1,15 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.family.FamilyBase;
-import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
-import io.strategybench.report.FamilySection;
-import io.strategybench.report.ReportWriter;
-import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.run.RunContext;
 import io.strategybench.strategy.StrategyContext;
 import java.util.List;
 
 /** The rate-limiting family: whether each request of a client is admitted now. */
 public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
   public RateLimitFamily() {
-    super(RateLimiter.FAMILY, 30, RateLimitPlan.class, SimulateRateLimitCommand::new, MicroRateLimitCommand::new);
+    super(RateLimiter.FAMILY, 30, RateLimitPlan.class, SimulateRateLimitCommand::new, MicroRateLimitCommand::new,
+        RateLimitRunner::new, RateLimitSection::new);
   }
 
   @Override
@@ -25,16 +21,6 @@ public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
             Arrivals.PATTERNS.stream().sorted().toList()));
       }
     }
-  }
-
-  @Override
-  protected FamilyRun start(RunContext context, RateLimitPlan plan) {
-    return new RateLimitRunner(context, plan);
-  }
-
-  @Override
-  protected FamilySection section(ReportWriter report, FamilyResults results) {
-    return new RateLimitSection(report, results);
   }
 
   @Override

@@ -113,36 +113,21 @@ public final class SimulateRateLimitCommand extends FamilyCommand.Simulate {
       patternName = pattern;
     }
     boolean anyRemote = chosen.stream().anyMatch(c -> RedisForSimulation.needsRedis(c.descriptor()));
-    PrintWriter out = out();
     List<RateLimitSimulationResult> results = new ArrayList<>();
-    boolean progress = System.console() != null && !options.json;
     try (RedisForSimulation server = anyRemote ? RedisForSimulation.open(redis) : null) {
       for (var strategy : chosen) {
-        if (progress) {
-          System.err.printf("\rsimulating %s on %s...%20s", strategy.descriptor().name(), arrivals, "");
-        }
+        progress("simulating %s on %s...", strategy.descriptor().name(), arrivals);
         results.add(RateLimitSimulator.run(strategy.descriptor(), strategy.params(), limit, windowMillis, arrivals,
             patternName, new RateLimitSimulator.Service(serviceNanos, capacity), seed,
             server == null ? null : server.uri()));
       }
     }
-    if (progress) {
-      System.err.print("\r" + " ".repeat(100) + "\r");
-    }
-    if (options.json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("family", "ratelimit");
-      doc.put("pattern", patternName);
-      doc.put("limit", limit);
-      doc.put("windowMillis", windowMillis);
-      doc.put("seed", seed);
-      doc.put("results", results);
-      out.println(Json.write(doc));
-    } else {
-      printTable(out, results);
-    }
-    out.flush();
-    return Bench.EXIT_OK;
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("pattern", patternName);
+    doc.put("limit", limit);
+    doc.put("windowMillis", windowMillis);
+    doc.put("seed", seed);
+    return print(doc, results, table -> printTable(table, results));
   }
 
   /** {@code 250} requests per second, or {@code 2x} the limit's rate. */

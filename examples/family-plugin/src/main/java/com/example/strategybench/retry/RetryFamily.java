@@ -1,13 +1,7 @@
 package com.example.strategybench.retry;
 
-import io.strategybench.backend.ServiceTime;
 import io.strategybench.family.FamilyBase;
-import io.strategybench.family.FamilyRun;
 import io.strategybench.family.StageFactory;
-import io.strategybench.report.FamilySection;
-import io.strategybench.report.ReportWriter;
-import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.run.RunContext;
 import io.strategybench.strategy.StrategyContext;
 
 /**
@@ -17,29 +11,16 @@ import io.strategybench.strategy.StrategyContext;
  */
 public final class RetryFamily extends FamilyBase<RetryPlan> {
   public RetryFamily() {
-    super(RetryPolicy.FAMILY, 60, RetryPlan.class, SimulateRetryCommand::new, MicroRetryCommand::new);
+    super(RetryPolicy.FAMILY, 60, RetryPlan.class, SimulateRetryCommand::new, MicroRetryCommand::new,
+        RetryRunner::new, RetrySection::new);
   }
 
   @Override
   protected void check(RetryPlan plan, Problems problems) {
-    try {
-      ServiceTime.parse(plan.upstreamTime(), "upstreamTime");
-    } catch (IllegalArgumentException e) {
-      problems.at("upstreamTime", e.getMessage().replaceFirst("^upstreamTime: ", ""));
-    }
+    problems.serviceTime("upstreamTime", plan.upstreamTime());
     if (plan.clients().stream().anyMatch(c -> c > 100_000)) {
       problems.at("clients", "at most 100000 clients, got " + plan.clients());
     }
-  }
-
-  @Override
-  protected FamilyRun start(RunContext context, RetryPlan plan) {
-    return new RetryRunner(context, plan);
-  }
-
-  @Override
-  protected FamilySection section(ReportWriter report, FamilyResults results) {
-    return new RetrySection(report, results);
   }
 
   @Override
