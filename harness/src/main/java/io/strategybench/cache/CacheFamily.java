@@ -77,6 +77,11 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
 
 
   @Override
+  public Set<String> timedSimulateFigures() {
+    return Set.of("nanosPerRequest");
+  }
+
+  @Override
   public StageFactory stages() {
     return StageFactory.of("lru", CacheOptions::new, request -> {
     CacheOptions o = (CacheOptions) request.options();

@@ -1,5 +1,6 @@
 package io.strategybench.cli;
 
+import io.strategybench.family.FamilyModule;
 import io.strategybench.results.Comparison;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code bench compare BASELINE CURRENT}: what changed between two runs, and whether a gate failed. */
@@ -27,6 +29,9 @@ import picocli.CommandLine.Spec;
         ""},
     footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."})
 final class CompareCommand implements Callable<Integer> {
+  @ParentCommand
+  Bench bench;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -63,7 +68,11 @@ final class CompareCommand implements Callable<Integer> {
       }
     }
     Comparison comparison = Comparison.of(Comparison.read(baseline), Comparison.read(current),
-        new Comparison.Thresholds(microThreshold / 100, latencyThreshold / 100, errorThreshold / 100));
+        new Comparison.Thresholds(microThreshold / 100, latencyThreshold / 100, errorThreshold / 100),
+        (family, figure) -> {
+          FamilyModule module = bench.modules().find(family);
+          return module != null && module.timedSimulateFigures().contains(figure);
+        });
     PrintWriter o = spec.commandLine().getOut();
     o.print(comparison.table(all));
     if (markdown != null) {

@@ -7,6 +7,7 @@ import io.strategybench.strategy.Family;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A family of strategies, with everything StrategyBench needs to run it, in one place: its strategy type, the
@@ -63,6 +64,15 @@ public interface FamilyModule {
   /** The family's {@code bench micro NAME} command: a picocli-annotated object (a new one each call), or null. */
   default Object microCommand() {
     return null;
+  }
+
+  /**
+   * The figures of the family's simulate results (field names) measured on the wall clock, such as nanoseconds per
+   * lookup: {@code bench compare} never counts their changes beyond noise, as it does any change of a figure the
+   * seed fixes. None by default.
+   */
+  default Set<String> timedSimulateFigures() {
+    return Set.of();
   }
 
   /** What {@code bench list} shows of the family beside its strategies (the cache's write strategies); none by default. */

@@ -3,6 +3,7 @@ package io.strategybench.hashing;
 import io.strategybench.family.FamilyBase;
 import io.strategybench.family.StageFactory;
 import io.strategybench.strategy.StrategyContext;
+import java.util.Set;
 
 /** The consistent-hashing family: which node owns each key, and how many keys move when nodes come and go. */
 public final class HashingFamily extends FamilyBase<HashingPlan> {
@@ -18,6 +19,11 @@ public final class HashingFamily extends FamilyBase<HashingPlan> {
       problems.at("addAt", "addAt and removeAt are fractions of the run with addAt < removeAt < 1, got "
           + h.addAt() + " and " + h.removeAt());
     }
+  }
+
+  @Override
+  public Set<String> timedSimulateFigures() {
+    return Set.of("lookupNanos", "buildMillis");
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * Two runs side by side, metric by metric, for each strategy (and each of a family's scenario runs) both measured:
@@ -19,7 +20,8 @@ import java.util.Map;
  * <p>Noise: a JMH score is beyond noise when the two scores' 99.9% confidence intervals (JMH's error bounds) do
  * not overlap; a load figure when its two 95% intervals (schema 2: block bootstrap over the seconds of each run) do
  * not overlap, and it moved by more than the load threshold; without intervals (schema 1) when it moved by more
- * than the threshold; a simulation figure when it changed at all (the simulation is deterministic for its seed).
+ * than the threshold; a simulation figure when it changed at all (the simulation is deterministic for its seed),
+ * but for the few its family measures on the wall clock ({@code timed}).
  * A load figure of a step either run marked inconclusive is shown, never gated: it measured the machine.
  * Gated (a regression exits 3): every JMH score (slower beyond noise and by more than the micro threshold), the
  * client's p99 and the error rate of each load run.
@@ -93,8 +95,20 @@ public final class Comparison {
     return doc;
   }
 
+  private BiPredicate<String, String> timed = (family, figure) -> false;
+
   public static Comparison of(JsonNode baseline, JsonNode current, Thresholds thresholds) {
+    return of(baseline, current, thresholds, (family, figure) -> false);
+  }
+
+  /**
+   * @param timed whether a family's simulate figure (its field name) is measured on the wall clock, as a lookup's
+   *     nanoseconds are: never a change beyond noise (the simulation's seed does not fix it)
+   */
+  public static Comparison of(JsonNode baseline, JsonNode current, Thresholds thresholds,
+      BiPredicate<String, String> timed) {
     Comparison c = new Comparison(name(baseline), name(current));
+    c.timed = timed;
     for (JsonNode cf : current.path("families")) {
       JsonNode bf = find(baseline.path("families"), "family", cf.path("family").asText());
       if (bf == null) {
@@ -176,9 +190,11 @@ public final class Comparison {
       cf.forEach((k, cv) -> {
         Double bv = bf.get(k);
         if (bv != null) {
-          boolean beyond = Math.abs(cv - bv) > 1e-9 * Math.max(1, Math.abs(bv));
+          boolean differs = Math.abs(cv - bv) > 1e-9 * Math.max(1, Math.abs(bv));
+          boolean wallClock = timed.test(family, k.substring(k.lastIndexOf('.') + 1));
+          boolean beyond = differs && !wallClock;
           rows.add(new Row(family, strategy, "simulate", k, bv, cv, 0, 0, false, beyond,
-              beyond ? "changed" : "same", false));
+              beyond ? "changed" : wallClock ? "timed" : "same", false));
         }
       });
     }

@@ -98,6 +98,35 @@ class CompareMergePublishTest {
     assertThatThrownBy(() -> Comparison.read(temp.resolve("nothing"))).hasMessageContaining("no results.json");
   }
 
+  /** A run of one hashing strategy's simulation: a figure the seed fixes and one timed on the wall clock. */
+  private static RunResults simulated(String startedAt, double peakToMean, double lookupNanos) {
+    RunResults r = new RunResults();
+    r.suite = "synthetic";
+    r.status = RunResults.COMPLETE;
+    r.startedAt = startedAt;
+    FamilyResults f = new FamilyResults();
+    f.family = "hashing";
+    f.title = "Consistent hashing";
+    StrategyResults s = new StrategyResults();
+    s.strategy = "ring";
+    s.simulate = new LinkedHashMap<>(Map.of("peakToMean", peakToMean, "lookupNanos", lookupNanos));
+    f.strategies.add(s);
+    r.families.add(f);
+    return r;
+  }
+
+  @Test
+  void aSimulationFigureTheSeedFixesChangesBeyondNoiseAndATimedOneNever() throws Exception {
+    Path base = write("s-base", simulated("2026-01-01T00:00:00Z", 1.10, 80));
+    CliRun timed = CliRun.of("compare", base.toString(),
+        write("s-timed", simulated("2026-01-02T00:00:00Z", 1.10, 120)).toString(), "--all");
+    assertThat(timed.status()).as(timed.out() + timed.err()).isZero();
+    assertThat(timed.out()).contains("0 beyond noise").doesNotContain("lookupNanos");
+    CliRun changed = CliRun.of("compare", base.toString(),
+        write("s-changed", simulated("2026-01-03T00:00:00Z", 1.25, 80)).toString());
+    assertThat(changed.out()).contains("1 beyond noise").containsPattern("peakToMean .* changed");
+  }
+
   /** The run with 95% intervals on its load figures, and its load step conclusive or not. */
   private static RunResults withIntervals(String startedAt, double p99, double low, double high, boolean conclusive) {
     RunResults r = run(startedAt, 100, 2, p99, 0.0);
