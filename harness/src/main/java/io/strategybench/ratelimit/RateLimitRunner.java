@@ -192,11 +192,21 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
             }
             double ours = Figures.asDouble(row.get("oursNsPerOp"));
             double theirs = Figures.asDouble(row.get("libraryNsPerOp"));
-            double slack = Figures.asDouble(row.get("oursNsPerOpError"))
-                + Figures.asDouble(row.get("libraryNsPerOpError"));
-            bucket.checks.add(new Check("token bucket with " + row.get("keys") + " key(s), " + row.get("threads")
+            double oursError = Figures.asDouble(row.get("oursNsPerOpError"));
+            double theirsError = Figures.asDouble(row.get("libraryNsPerOpError"));
+            Check check = new Check("token bucket with " + row.get("keys") + " key(s), " + row.get("threads")
                 + " thread(s), is at least as fast as Bucket4j's (within JMH error)", "micro",
-                ours <= theirs + slack, row.get("ratio"), "ours / Bucket4j <= 1 within error"));
+                ours <= theirs + oursError + theirsError, row.get("ratio"), "ours / Bucket4j <= 1 within error")
+                .margin("the two scores' 99.9% error bounds");
+            // two scores a few percent apart trade places from run to run on a shared machine: without error
+            // bounds (JMH gives none for fewer than 3 measured iterations) the comparison says nothing, and a plan
+            // that asks for so few iterations gets the ratio without a check
+            if (oursError > 0 && theirsError > 0) {
+              bucket.checks.add(check);
+            } else {
+              run.progress().note("        token bucket vs Bucket4j not checked: JMH gave no error bound (fewer than"
+                  + " 3 measured iterations)");
+            }
           }
         }
       }
