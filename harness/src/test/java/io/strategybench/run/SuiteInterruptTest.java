@@ -31,6 +31,23 @@ class SuiteInterruptTest {
     return false;
   }
 
+  /**
+   * INT, as Ctrl-C sends; TERM where this JVM (and so the bench it starts) was started with SIGINT ignored, as a
+   * shell does to {@code nohup cmd &} and to background jobs without job control: a JVM keeps an ignored SIGINT
+   * ignored. Both end a run the same way (its shutdown hook).
+   */
+  private static String interruptSignal() throws java.io.IOException {
+    Path status = Path.of("/proc/self/status");
+    if (Files.isReadable(status)) {
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("SigIgn:") && (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0) {
+          return "TERM";
+        }
+      }
+    }
+    return "INT";
+  }
+
   @Test
   void sigintKeepsWhatFinishedAndWritesAnInterruptedReport() throws Exception {
     Suite quick = Suite.named("quick");
@@ -48,7 +65,7 @@ class SuiteInterruptTest {
       Thread.sleep(200);
     }
     assertThat(bench.isAlive()).as("still running after a micro step:\n" + JavaProcess.tail(log, 30)).isTrue();
-    new ProcessBuilder("kill", "-INT", Long.toString(bench.pid())).inheritIO().start().waitFor();
+    new ProcessBuilder("kill", "-" + interruptSignal(), Long.toString(bench.pid())).inheritIO().start().waitFor();
     assertThat(bench.waitFor(60, TimeUnit.SECONDS)).as(JavaProcess.tail(log, 30)).isTrue();
     JsonNode doc = Json.MAPPER.readTree(results.toFile());
     assertThat(doc.path("status").asText()).as(JavaProcess.tail(log, 30)).isEqualTo("interrupted");
