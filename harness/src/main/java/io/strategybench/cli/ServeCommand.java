@@ -95,6 +95,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
 
+  @Option(names = "--max-client-connections", paramLabel = "N", defaultValue = "0",
+      description = "Client connections held open at once; past it a connection is answered 503 and closed."
+          + " 0: half of the file descriptors this process may open, less 256 kept for backends and files.")
+  int maxClientConnections;
+
   @Option(names = "--allocator", paramLabel = "KIND", defaultValue = "pooled",
       description = "Netty buffer allocator: pooled (arenas, fastest here) or adaptive (Netty 4.2's default).")
   String allocator;
@@ -249,7 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
     checkOptionsBelong(named);
     Map<String, Map<String, String>> params = params(named);
     ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
-        "SESSIONID", addForwardedFor, allocator);
+        "SESSIONID", addForwardedFor, allocator, maxClientConnections);
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));

@@ -13,12 +13,18 @@ package io.strategybench.server;
  * @param sessionCookie cookie carrying a session id when the header is absent
  * @param addForwardedFor whether requests sent upstream get the client's address in X-Forwarded-For
  * @param allocatorName {@code pooled} (Netty's pooled arena allocator) or {@code adaptive} (Netty 4.2's default)
+ * @param maxConnections client connections held open at once; more get 503 and are closed; 0: half of the file
+ *     descriptors the process may open, less a reserve
  */
 public record ServerConfig(String host, int port, int ioThreads, String transport, int maxRequestBytes,
     int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor,
-    String allocatorName) {
+    String allocatorName, int maxConnections) {
 
   public ServerConfig {
+    if (maxConnections < 0) {
+      throw new IllegalArgumentException("max connections must be positive, or 0 for half the file descriptor"
+          + " limit; got " + maxConnections);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535 (0 picks a free one), got " + port);
     }
@@ -49,16 +55,21 @@ public record ServerConfig(String host, int port, int ioThreads, String transpor
   /** Loopback, a free port, one I/O thread per core, 1 MiB requests, 60 s idle. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), "auto", 1024 * 1024,
-        60, "X-Session", "SESSIONID", false, "pooled");
+        60, "X-Session", "SESSIONID", false, "pooled", 0);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections);
+  }
+
+  public ServerConfig withMaxConnections(int max) {
+    return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, max);
   }
 
   public ServerConfig withIoThreads(int threads) {
     return new ServerConfig(host, port, threads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections);
   }
 }

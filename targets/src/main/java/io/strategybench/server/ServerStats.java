@@ -61,6 +61,8 @@ public final class ServerStats {
   private final LongAdder bytesOut = new LongAdder();
   private final LongAdder badRequests = new LongAdder();
   private final LongAdder aborted = new LongAdder();
+  private final LongAdder pipelineOverflows = new LongAdder();
+  private final LongAdder connectionsRefused = new LongAdder();
   private volatile long resetAtNanos = System.nanoTime();
   private final long startedAtNanos = System.nanoTime();
 
@@ -90,6 +92,14 @@ public final class ServerStats {
 
   void aborted() {
     aborted.increment();
+  }
+
+  void pipelineOverflow() {
+    pipelineOverflows.increment();
+  }
+
+  void connectionRefused() {
+    connectionsRefused.increment();
   }
 
   /** Receives every interval histogram folded into the totals (an HdrHistogram log writer). */
@@ -130,6 +140,8 @@ public final class ServerStats {
     bytesOut.reset();
     badRequests.reset();
     aborted.reset();
+    pipelineOverflows.reset();
+    connectionsRefused.reset();
     resetAtNanos = System.nanoTime();
   }
 
@@ -169,6 +181,8 @@ public final class ServerStats {
     out.put("responsesByClass", byClass(i -> classes[i]));
     out.put("badRequests", badRequests.sum());
     out.put("abortedResponses", aborted.sum());
+    out.put("pipelineOverflows", pipelineOverflows.sum());
+    out.put("connectionsRefused", connectionsRefused.sum());
     out.put("bytesOut", bytesOut.sum());
     out.put("throughputRps", round(seconds > 0 ? responses / seconds : 0));
     out.put("throughputMbps", round(seconds > 0 ? bytesOut.sum() * 8 / seconds / 1e6 : 0));

@@ -42,6 +42,7 @@ public final class TargetServer implements AutoCloseable {
   private final ExecutorService adminExecutor;
   private final ScheduledExecutorService ticker;
   private final AdminPlane admin;
+  private final Connections connections;
   private Transport transport;
   private EventLoopGroup group;
   private Channel channel;
@@ -62,6 +63,7 @@ public final class TargetServer implements AutoCloseable {
     this.adminExecutor = Executors.newSingleThreadExecutor(daemon("target-admin"));
     this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("target-ticker"));
     this.admin = new AdminPlane(this, adminExecutor);
+    this.connections = new Connections(config.maxConnections());
   }
 
   /**
@@ -84,6 +86,7 @@ public final class TargetServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.ALLOCATOR, config.allocator())
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .handler(connections.acceptGuard())
         .childHandler(new TargetServerInitializer(this));
     try {
       channel = bootstrap.bind(config.host(), config.port()).sync().channel();
@@ -99,8 +102,8 @@ public final class TargetServer implements AutoCloseable {
     }
     vitals.start(group);
     ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
-    log.info("target server listening on {}:{} ({} I/O thread(s), {})", config.host(), port(),
-        config.ioThreads(), transport.name().toLowerCase());
+    log.info("target server listening on {}:{} ({} I/O thread(s), {}, at most {} connections)", config.host(),
+        port(), config.ioThreads(), transport.name().toLowerCase(), connections.cap());
     return this;
   }
 
@@ -143,6 +146,10 @@ public final class TargetServer implements AutoCloseable {
     return timings;
   }
 
+  Connections connections() {
+    return connections;
+  }
+
   AdminPlane admin() {
     return admin;
   }
@@ -159,6 +166,7 @@ public final class TargetServer implements AutoCloseable {
     doc.put("ioThreads", config.ioThreads());
     doc.put("transport", transport.name().toLowerCase());
     doc.putAll(stats.snapshot());
+    doc.put("connections", connections.snapshot());
     doc.put("vitals", vitals.snapshot());
     Map<String, Object> stageStats = new LinkedHashMap<>();
     for (Stage stage : stages) {
@@ -192,6 +200,7 @@ public final class TargetServer implements AutoCloseable {
 
   private synchronized void resetNow() {
     stats.reset();
+    connections.reset();
     vitals.reset();
     epoch++;
     for (Stage stage : stages) {

@@ -30,12 +30,22 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   static final Logger log = LoggerFactory.getLogger(TargetServerHandler.class);
   /** Pipelined requests waiting behind the current one before reading pauses. */
   static final int MAX_QUEUED = 16;
+  /**
+   * Pipelined requests one connection may have waiting at most. Reading pauses at {@link #MAX_QUEUED}, but the
+   * decoder still parses every request of the last read (64 KiB of tiny requests is about 1,800): past this
+   * bound they are dropped, the last one answered 503 in its turn, and the connection closed.
+   */
+  static final int MAX_PIPELINED = 1024;
 
   private final TargetServer server;
   private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Exchange current;
-  private String pendingRejection;
+  private RequestRules.Rejection pendingRejection;
+  /** A request was refused: the rest of what this connection sends is dropped, and it closes after the answer. */
+  private boolean refusing;
+  /** The client is not reading its answers: the next request waits until the outbound buffer drains. */
+  private boolean waitingForWrites;
 
   TargetServerHandler(TargetServer server) {
     this.server = server;
@@ -60,20 +70,37 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (!request.decoderResult().isSuccess()
-        && !(request.decoderResult().cause() instanceof TooLongHttpContentException)) {
-      String reason = String.valueOf(request.decoderResult().cause());
-      request.release();
+    if (refusing) {
+      request.release(); // after a refusal nothing more is read from this connection
+      return;
+    }
+    RequestRules.Rejection rejection;
+    if (!request.decoderResult().isSuccess()) {
+      rejection = request.decoderResult().cause() instanceof TooLongHttpContentException ? null
+          : RequestRules.undecodable(request.decoderResult());
+    } else {
+      rejection = RequestRules.check(request);
+    }
+    if (rejection == null && queued.size() >= MAX_PIPELINED) {
+      server.stats().pipelineOverflow();
+      rejection = new RequestRules.Rejection(HttpResponseStatus.SERVICE_UNAVAILABLE, MAX_PIPELINED
+          + " pipelined requests already wait on this connection; this one and any after it were dropped:"
+          + " send them again on a new connection");
+    } else if (rejection != null) {
       server.stats().badRequest();
+    }
+    if (rejection != null) {
+      request.release();
+      refusing = true;
       ctx.channel().config().setAutoRead(false);
       if (current == null && queued.isEmpty()) {
-        rejectMalformed(reason);
+        refuse(rejection);
       } else {
-        pendingRejection = reason; // answered in order, after the requests before it
+        pendingRejection = rejection; // answered in order, after the requests before it
       }
       return;
     }
-    if (current != null) {
+    if (current != null || waitingForWrites) {
       queued.add(request);
       if (queued.size() >= MAX_QUEUED) {
         ctx.channel().config().setAutoRead(false);
@@ -121,12 +148,28 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    FullHttpRequest next = queued.poll();
-    if (next == null && pendingRejection != null) {
-      rejectMalformed(pendingRejection);
+    advance();
+  }
+
+  /**
+   * Starts the next waiting request, or answers a pending refusal, but only while the client reads what it is
+   * sent: with the connection's outbound buffer past its high-water mark, nothing more is started and nothing
+   * more is read until it drains. So a client that sends and never reads holds one connection's water mark,
+   * not an ever-growing queue of answers the target made itself (cache hits, 429s, the admin plane).
+   */
+  private void advance() {
+    if (!ctx.channel().isWritable()) {
+      waitingForWrites = true;
+      ctx.channel().config().setAutoRead(false);
       return;
     }
-    if (pendingRejection == null && queued.size() < MAX_QUEUED / 2 && !ctx.channel().config().isAutoRead()) {
+    waitingForWrites = false;
+    FullHttpRequest next = queued.poll();
+    if (next == null && pendingRejection != null) {
+      refuse(pendingRejection);
+      return;
+    }
+    if (!refusing && queued.size() < MAX_QUEUED / 2 && !ctx.channel().config().isAutoRead()) {
       ctx.channel().config().setAutoRead(true);
     }
     if (next != null) {
@@ -134,13 +177,18 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void rejectMalformed(String reason) {
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-        Unpooled.copiedBuffer("400 Bad Request: the request could not be parsed as HTTP/1.1 (" + reason + ")\n",
+  private void refuse(RequestRules.Rejection rejection) {
+    pendingRejection = null;
+    HttpResponseStatus status = rejection.status();
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + ": " + rejection.reason() + "\n",
             StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+      response.headers().set(HttpHeaderNames.ALLOW, RequestRules.ALLOWED_METHODS);
+    }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -148,6 +196,8 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (current != null) {
       current.clientWritabilityChanged(ctx.channel().isWritable());
+    } else if (waitingForWrites && ctx.channel().isWritable()) {
+      advance();
     }
     ctx.fireChannelWritabilityChanged();
   }

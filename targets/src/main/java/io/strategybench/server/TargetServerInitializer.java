@@ -3,7 +3,6 @@ package io.strategybench.server;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +19,16 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    if (!server.connections().admit(ch)) {
+      return; // answered 503 and closed: the target holds its most connections
+    }
     ServerConfig config = server.config();
     ChannelPipeline p = ch.pipeline();
     // Decoder and encoder apart (not HttpServerCodec): relayed response bytes are written from the
     // encoder's context, around it, and the codec's queue of request methods would then never drain.
-    p.addLast("decoder", new HttpRequestDecoder());
+    // nginx's limits for the request line and the header section (past them 414 and 431, RequestRules); no
+    // bare CR in a head.
+    p.addLast("decoder", new StrictRequestDecoder());
     p.addLast(ENCODER, new HttpResponseEncoder());
     TargetServerHandler handler = new TargetServerHandler(server);
     // Bounded: a body larger than this gets 413 instead of growing a buffer.

@@ -1,0 +1,141 @@
+package io.strategybench.server;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client connections a target holds: a cap on how many are open at once (past it a connection gets a
+ * {@code 503} with {@code Connection: close} and is closed at once, so file descriptors never run out for
+ * the upstream side), and what they hold in outbound buffers. When accepting fails for want of file
+ * descriptors anyway, accepting pauses for a second and the failure is logged at most once a second with a
+ * count, instead of a busy loop of log lines.
+ */
+final class Connections {
+  private static final Logger log = LoggerFactory.getLogger(Connections.class);
+  /** File descriptors kept for upstream connections, probes, logs and the JVM when the cap is derived. */
+  static final int RESERVED_DESCRIPTORS = 256;
+  private static final byte[] FULL = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+      + "Connection: close\r\nContent-Length: 68\r\n\r\n"
+      + "503 Service Unavailable: the target holds its most connections now\n").getBytes(StandardCharsets.US_ASCII);
+
+  private final int cap;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong acceptFailures = new AtomicLong();
+  private volatile long lastAcceptLogNanos;
+
+  Connections(int maxConnections) {
+    this.cap = maxConnections > 0 ? maxConnections : derivedCap();
+  }
+
+  /** Half of what is left of this process's file-descriptor limit after a reserve, at least 64. */
+  static int derivedCap() {
+    long limit = -1;
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      limit = unix.getMaxFileDescriptorCount();
+    }
+    if (limit <= 0) {
+      return 10_000;
+    }
+    return (int) Math.max(64, Math.min(100_000, (limit - RESERVED_DESCRIPTORS) / 2));
+  }
+
+  int cap() {
+    return cap;
+  }
+
+  /**
+   * Takes a new client connection, or answers it 503 and closes it when the cap is reached.
+   *
+   * @return whether the connection was taken
+   */
+  boolean admit(Channel channel) {
+    if (open.incrementAndGet() > cap) {
+      open.decrementAndGet();
+      refused.incrementAndGet();
+      channel.writeAndFlush(Unpooled.wrappedBuffer(FULL)).addListener(ChannelFutureListener.CLOSE);
+      return false;
+    }
+    channels.add(channel);
+    channel.closeFuture().addListener(f -> {
+      channels.remove(channel);
+      open.decrementAndGet();
+    });
+    return true;
+  }
+
+  /** Bytes written to client connections and not yet taken by their sockets, over all of them. */
+  long pendingOutboundBytes() {
+    long total = 0;
+    for (Channel channel : channels) {
+      ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+      if (buffer != null) {
+        total += buffer.totalPendingWriteBytes();
+      }
+    }
+    return total;
+  }
+
+  /** Open connections, the cap, refusals and accept failures, with the bytes waiting to go out. */
+  Map<String, Object> snapshot() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("open", open.get());
+    out.put("max", cap);
+    out.put("refused", refused.get());
+    out.put("acceptFailures", acceptFailures.get());
+    out.put("pendingOutboundBytes", pendingOutboundBytes());
+    return out;
+  }
+
+  /** Counters from now on; open connections stay. */
+  void reset() {
+    refused.set(0);
+    acceptFailures.set(0);
+  }
+
+  /** The server channel's handler: accept failures pause accepting for a second, logged once a second. */
+  ChannelHandler acceptGuard() {
+    return new AcceptGuard();
+  }
+
+  @ChannelHandler.Sharable
+  private final class AcceptGuard extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (!(cause instanceof IOException)) {
+        ctx.fireExceptionCaught(cause);
+        return;
+      }
+      long failures = acceptFailures.incrementAndGet();
+      long now = System.nanoTime();
+      if (now - lastAcceptLogNanos > TimeUnit.SECONDS.toNanos(1)) {
+        lastAcceptLogNanos = now;
+        log.warn("accepting connections failed ({} so far; {} open of at most {}): {}; pausing accepts for 1 s",
+            failures, open.get(), cap, cause.getMessage());
+      }
+      Channel server = ctx.channel();
+      if (server.config().isAutoRead()) {
+        server.config().setAutoRead(false);
+        server.eventLoop().schedule(() -> server.config().setAutoRead(true), 1, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.strategybench.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strategybench.lb.RoundRobin;
+import io.strategybench.testing.TestTarget;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The target under hostile and unlucky clients: requests nginx refuses are refused here too, before any stage
+ * sees them, with a status that says why and a body without Java internals; a client that sends and never
+ * reads holds a bounded amount of the target's memory; past the connection cap a client is told so.
+ */
+class HostileClientsTest {
+  private TestTarget target;
+
+  @AfterEach
+  void stop() {
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  static Stream<Arguments> refused() {
+    String longTarget = "/" + "a".repeat(RequestRules.MAX_INITIAL_LINE + 100);
+    String bigHeader = "X-Big: " + "b".repeat(RequestRules.MAX_HEADER_BYTES + 100) + "\r\n";
+    return Stream.of(
+        Arguments.of("a NUL byte in the target", "GET /a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a 0x01 byte in the target", "GET /a\u0001b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a DEL byte in the target", "GET /a\u007fb HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a space in the target", "GET /a b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a tab in the target", "GET /a\tb HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a target not in origin form", "GET a/b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("a lower-case method", "get / HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+        Arguments.of("HTTP/9.9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", 505),
+        Arguments.of("HTTP/2.0", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505),
+        Arguments.of("no Host on HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400),
+        Arguments.of("two Host headers", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        Arguments.of("the HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 501),
+        Arguments.of("CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 405),
+        Arguments.of("bare CR line ends", "GET / HTTP/1.1\rHost: x\r\r", 400),
+        Arguments.of("a bare CR inside a header", "GET / HTTP/1.1\r\nHost: x\rX-A: 1\r\n\r\n", 400),
+        Arguments.of("a request line over the limit", "GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        Arguments.of("headers over the limit", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n", 431));
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @MethodSource("refused")
+  void requestsNginxRefusesAreRefusedBeforeAnyStage(String what, String request, int status) throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    long started = System.nanoTime();
+    String answer;
+    try (Socket socket = new Socket("127.0.0.1", target.server().port())) {
+      answer = TargetServerTest.exchange(socket, request);
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(answer).as(what).startsWith("HTTP/1.1 " + status + " ");
+    assertThat(answer).as("a sentence, not Java internals").doesNotContain("Exception").doesNotContain("io.netty")
+        .contains("connection: close");
+    assertThat(millis).as("answered at once, not at the idle timeout").isLessThan(30_000);
+    if (status == 405) {
+      assertThat(answer).contains("allow: GET");
+    }
+    JsonNode stats = Json.MAPPER.readTree(target.get("/_/stats").body());
+    assertThat(stats.get("requests").asLong()).as("no stage saw it").isZero();
+    assertThat(stats.get("badRequests").asLong()).isEqualTo(1);
+    assertThat(target.get("/after").statusCode()).as("the target still serves").isEqualTo(200);
+  }
+
+  @Test
+  void http10WithoutHostAndAbsoluteFormAndOptionsStarAreServed() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    for (String request : List.of("GET / HTTP/1.0\r\n\r\n", "GET http://x/a HTTP/1.1\r\nHost: x\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "GET /caf%C3%A9?q=a%20b HTTP/1.1\r\nHost: x\r\n\r\n")) {
+      try (Socket socket = new Socket("127.0.0.1", target.server().port())) {
+        assertThat(TargetServerTest.exchange(socket, request)).as(request).startsWith("HTTP/1.1 200 ");
+      }
+    }
+  }
+
+  /**
+   * Finding 1 of "the target under hostile clients": one connection pipelining requests the target answers
+   * itself (here 503s: every backend is down) and reading none of the answers took the target's memory without
+   * bound. Now the target stops starting requests and stops reading while the connection's outbound buffer is
+   * past its high-water mark (64 KiB), so what it holds for that client stays there.
+   */
+  @Test
+  void aClientThatSendsAndNeverReadsHoldsABoundedOutboundBuffer() throws Exception {
+    target = TestTarget.start(new RoundRobin(), List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(),
+        Upstream.Limits.defaults());
+    target.post("/_/backends/b1/kill");
+    for (int i = 0; i < 3; i++) {
+      target.get("/"); // ejects b1: from now on the load balancer answers 503 itself
+    }
+    byte[] request = "GET /x HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] batch = new byte[request.length * 1000];
+    for (int i = 0; i < 1000; i++) {
+      System.arraycopy(request, 0, batch, i * request.length, request.length);
+    }
+    long offered = 16L * 1024 * 1024;
+    AtomicLong sent = new AtomicLong();
+    try (Socket hostile = new Socket()) {
+      hostile.setReceiveBufferSize(4096);
+      hostile.connect(new java.net.InetSocketAddress("127.0.0.1", target.server().port()));
+      Thread writer = new Thread(() -> {
+        try {
+          OutputStream out = hostile.getOutputStream();
+          while (sent.get() < offered) {
+            out.write(batch);
+            sent.addAndGet(batch.length);
+          }
+        } catch (Exception e) {
+          // closed at the end of the test
+        }
+      });
+      writer.setDaemon(true);
+      writer.start();
+      // Until the writer is stuck: the target stopped reading.
+      long last = -1;
+      for (int i = 0; i < 100 && sent.get() != last; i++) {
+        last = sent.get();
+        Thread.sleep(200);
+      }
+      JsonNode stats = Json.MAPPER.readTree(target.get("/_/stats").body());
+      long pending = stats.get("connections").get("pendingOutboundBytes").asLong();
+      long answered = stats.get("responses").asLong();
+      assertThat(sent.get()).as("the target stopped reading a client that does not read").isLessThan(offered);
+      assertThat(pending).as("bytes held for the client that does not read").isLessThan(256 * 1024);
+      long requestsSent = sent.get() / request.length;
+      assertThat(answered).as("answers made of " + requestsSent + " requests sent").isLessThan(requestsSent);
+      HttpAssert.served(target);
+    }
+  }
+
+  @Test
+  void pastTheConnectionCapAClientIsAnswered503AndOthersAreServed() throws Exception {
+    io.strategybench.lb.LoadBalancerStage stage = new io.strategybench.lb.LoadBalancerStage(new RoundRobin(), "test",
+        List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(), Upstream.Limits.defaults(), 1);
+    TargetServer server = new TargetServer(ServerConfig.defaults().withIoThreads(1).withMaxConnections(3),
+        List.of(stage), java.util.Map.of("family", "lb", "strategy", "test")).start();
+    try {
+      Socket[] held = new Socket[3];
+      for (int i = 0; i < held.length; i++) {
+        held[i] = new Socket("127.0.0.1", server.port());
+        assertThat(TargetServerTest.exchange(held[i], "GET / HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+      }
+      try (Socket fourth = new Socket("127.0.0.1", server.port())) {
+        fourth.setSoTimeout(5000);
+        String answer = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 503").contains("most connections");
+      }
+      held[0].close();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      String after = "";
+      while (System.nanoTime() < deadline && !after.startsWith("HTTP/1.1 200")) {
+        try (Socket again = new Socket("127.0.0.1", server.port())) {
+          after = TargetServerTest.exchange(again, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        } catch (java.io.IOException e) {
+          after = e.toString();
+        }
+      }
+      assertThat(after).as("a closed connection frees its place").startsWith("HTTP/1.1 200");
+      assertThat(server.statsDocument().get("connections").toString()).contains("refused=1");
+      for (int i = 1; i < held.length; i++) {
+        held[i].close();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  /** Whether a fresh, well-behaved client is served. */
+  static final class HttpAssert {
+    static void served(TestTarget target) throws Exception {
+      try (Socket socket = new Socket("127.0.0.1", target.server().port())) {
+        socket.setSoTimeout(5000);
+        String answer;
+        try {
+          answer = TargetServerTest.exchange(socket, "GET /_/health HTTP/1.1\r\nHost: x\r\n\r\n");
+        } catch (SocketTimeoutException e) {
+          answer = "no answer in 5 s";
+        }
+        assertThat(answer).as("a well-behaved client beside it").startsWith("HTTP/1.1 ");
+      }
+    }
+  }
+
+  static String readAll(InputStream in) throws Exception {
+    return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+  }
+}
