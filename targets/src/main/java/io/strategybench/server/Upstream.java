@@ -8,15 +8,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -111,13 +111,22 @@ public final class Upstream implements AutoCloseable {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-                new SimpleChannelInboundHandler<FullHttpResponse>() {
+            // Judged on the status line, the body never buffered: a probe answer of any size is read no further.
+            ch.pipeline().addLast(new HttpClientCodec(), new ChannelInboundHandlerAdapter() {
                   @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                    int code = response.status().code();
-                    result.trySuccess(code >= 200 && code < 400);
-                    ctx.close();
+                  public void channelRead(ChannelHandlerContext ctx, Object message) {
+                    try {
+                      if (message instanceof HttpResponse response) {
+                        int code = response.status().code();
+                        if (code >= 100 && code < 200) {
+                          return; // an interim answer; the final one follows
+                        }
+                        result.trySuccess(code >= 200 && code < 400);
+                        ctx.close();
+                      }
+                    } finally {
+                      ReferenceCountUtil.release(message);
+                    }
                   }
 
                   @Override
