@@ -37,8 +37,14 @@ final class HealthOptions {
           + " Default: ${DEFAULT-VALUE}")
   double panicThreshold;
 
+  @Option(names = "--max-ejection", paramLabel = "SHARE", defaultValue = "0.1",
+      description = "The largest share of the backends passive health may have ejected at once (Envoy's"
+          + " max_ejection_percent); one backend may always be. A failure past it is counted, not acted on."
+          + " Default: ${DEFAULT-VALUE}")
+  double maxEjectionShare;
+
   HealthPolicy policy() {
     return new HealthPolicy(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, 2, 2,
-        panicThreshold);
+        panicThreshold, maxEjectionShare);
   }
 }

@@ -24,9 +24,15 @@ import java.util.concurrent.TimeUnit;
  * @param rise good probes in a row that bring a down backend up
  * @param fall failed probes in a row that take an up backend down
  * @param panicThreshold the share of available backends below which health is ignored (Envoy: 0.5); 0 never
+ * @param maxEjectionShare the largest share of the backends passive health may have ejected at once (Envoy's
+ *     {@code max_ejection_percent}, 10%); one backend may always be ejected. A failure past it is counted, not
+ *     acted on: a cascade of ejections (a bad client, a shared dependency) cannot empty the pool.
  */
 public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, long probeIntervalNanos,
-    long probeTimeoutNanos, String probePath, int rise, int fall, double panicThreshold) {
+    long probeTimeoutNanos, String probePath, int rise, int fall, double panicThreshold, double maxEjectionShare) {
+
+  /** Envoy's default maximum ejection share: a tenth of the backends (at least one). */
+  public static final double DEFAULT_MAX_EJECTION_SHARE = 0.1;
 
   /** Envoy's default panic threshold: half the backends. */
   public static final double DEFAULT_PANIC_THRESHOLD = 0.5;
@@ -37,10 +43,17 @@ public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, lon
    */
   public static HealthPolicy defaults() {
     return new HealthPolicy(3, TimeUnit.SECONDS.toNanos(10), true, TimeUnit.SECONDS.toNanos(1),
-        TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2, DEFAULT_PANIC_THRESHOLD);
+        TimeUnit.MILLISECONDS.toNanos(500), "/", 2, 2, DEFAULT_PANIC_THRESHOLD, DEFAULT_MAX_EJECTION_SHARE);
   }
 
-  /** A policy with the default panic threshold. */
+  /** A policy with a panic threshold and no cap on ejections: the ejection rules seen alone. */
+  public HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, long probeIntervalNanos,
+      long probeTimeoutNanos, String probePath, int rise, int fall, double panicThreshold) {
+    this(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, rise, fall,
+        panicThreshold, 1.0);
+  }
+
+  /** A policy with the default panic threshold and no cap on ejections. */
   public HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, long probeIntervalNanos,
       long probeTimeoutNanos, String probePath, int rise, int fall) {
     this(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, rise, fall,
@@ -50,7 +63,7 @@ public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, lon
   /** The same policy with another panic threshold. */
   public HealthPolicy withPanicThreshold(double threshold) {
     return new HealthPolicy(maxFails, ejectNanos, failOn5xx, probeIntervalNanos, probeTimeoutNanos, probePath, rise,
-        fall, threshold);
+        fall, threshold, maxEjectionShare);
   }
 
   /**
@@ -70,7 +83,28 @@ public record HealthPolicy(int maxFails, long ejectNanos, boolean failOn5xx, lon
     return available < panicThreshold * backends.size();
   }
 
+  /**
+   * Whether one more backend of {@code backends} may be ejected now: fewer than {@link #maxEjectionShare} of them
+   * (at least one) are.
+   */
+  public boolean mayEject(java.util.List<? extends TrackedBackend> backends) {
+    if (maxEjectionShare >= 1) {
+      return true;
+    }
+    int ejected = 0;
+    for (TrackedBackend b : backends) {
+      if (b.isEjected()) {
+        ejected++;
+      }
+    }
+    return ejected < Math.max(1, (int) Math.floor(maxEjectionShare * backends.size()));
+  }
+
   public HealthPolicy {
+    if (!(maxEjectionShare > 0 && maxEjectionShare <= 1)) {
+      throw new IllegalArgumentException("max ejection share must be more than 0 and at most 1 of the backends"
+          + " (Envoy's max_ejection_percent is 10%: 0.1), got " + maxEjectionShare);
+    }
     if (maxFails < 0 || maxFails > 1000) {
       throw new IllegalArgumentException("max-fails must be 0..1000 (0 turns passive health off), got " + maxFails);
     }

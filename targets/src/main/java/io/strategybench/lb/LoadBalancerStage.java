@@ -241,7 +241,7 @@ public final class LoadBalancerStage implements Stage {
           timeouts.increment();
           report(latencyNanos, false);
           answer(HttpResponseStatus.GATEWAY_TIMEOUT, "504 Gateway Timeout: backend " + backend.name()
-              + " (" + backend.address() + ") did not answer within "
+              + " (" + backend.address() + ") sent nothing for "
               + TimeUnit.NANOSECONDS.toMillis(limits.responseTimeoutNanos()) + " ms");
         }
         default -> {
@@ -259,7 +259,7 @@ public final class LoadBalancerStage implements Stage {
     }
 
     private void report(long latencyNanos, boolean success) {
-      if (backend.finished(success)) {
+      if (backend.finished(success, () -> health.mayEject(backends))) {
         log.info("backend {} ejected for {} ms after {} consecutive failures", backend.name(),
             TimeUnit.NANOSECONDS.toMillis(health.ejectNanos()), health.maxFails());
       }
@@ -316,6 +316,7 @@ public final class LoadBalancerStage implements Stage {
     out.put("strategyErrors", strategyErrors.sum());
     out.put("dispatchedWhileUnavailable", unavailable);
     out.put("panicThreshold", health.panicThreshold());
+    out.put("maxEjectionShare", health.maxEjectionShare());
     out.put("panicDispatches", panicDispatches.sum());
     out.put("shareImbalance", current.isEmpty() || totalDispatched == 0 ? 0.0
         : round(maxDispatched / ((double) totalDispatched / current.size())));
@@ -524,6 +525,7 @@ public final class LoadBalancerStage implements Stage {
     m.put("completed", b.completedCount());
     m.put("failures", b.failureCount());
     m.put("ejections", b.ejectionCount());
+    m.put("ejectionsRefused", b.ejectionsRefused());
     m.put("dispatchedWhileUnavailable", b.dispatchedWhileUnavailableCount());
     m.put("dispatchedInPanic", b.dispatchedInPanicCount());
     SimulatedBackend sim = b.simulated();

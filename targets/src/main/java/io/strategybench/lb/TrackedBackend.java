@@ -29,6 +29,7 @@ public class TrackedBackend implements Backend {
   private final LongAdder completed = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder ejections = new LongAdder();
+  private final LongAdder ejectionsRefused = new LongAdder();
   private final LongAdder dispatchedWhileUnavailable = new LongAdder();
   private final LongAdder dispatchedInPanic = new LongAdder();
 
@@ -110,6 +111,15 @@ public class TrackedBackend implements Backend {
    * @return true if this failure ejected the backend
    */
   public boolean finished(boolean success) {
+    return finished(success, () -> true);
+  }
+
+  /**
+   * As {@link #finished(boolean)}, but a failure that would eject the backend does so only if {@code mayEject}
+   * says one more backend may be out (the pool's maximum ejection share); otherwise it is counted in
+   * {@link #ejectionsRefused()} and the backend stays in.
+   */
+  public boolean finished(boolean success, java.util.function.BooleanSupplier mayEject) {
     inFlight.decrementAndGet();
     completed.increment();
     if (success) {
@@ -127,6 +137,10 @@ public class TrackedBackend implements Backend {
         return false;
       }
       consecutiveFailures = 0;
+      if (!mayEject.getAsBoolean()) {
+        ejectionsRefused.increment();
+        return false;
+      }
       ejectedUntil = clock.nanoTime() + policy.ejectNanos();
       ejected = true;
     }
@@ -174,6 +188,11 @@ public class TrackedBackend implements Backend {
     return failures.sum();
   }
 
+  /** Failures that would have ejected it had the pool's maximum ejection share allowed. */
+  public long ejectionsRefused() {
+    return ejectionsRefused.sum();
+  }
+
   public long ejectionCount() {
     return ejections.sum();
   }
@@ -199,6 +218,7 @@ public class TrackedBackend implements Backend {
     completed.reset();
     failures.reset();
     ejections.reset();
+    ejectionsRefused.reset();
     dispatchedWhileUnavailable.reset();
     dispatchedInPanic.reset();
     peakInFlight.set(inFlight.get());

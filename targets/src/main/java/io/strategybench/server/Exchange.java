@@ -310,7 +310,7 @@ public final class Exchange {
   private void rawWrite(ByteBuf bytes) {
     owner.rawContext().write(bytes, ctx.voidPromise());
     if (!ctx.channel().isWritable() && upstream != null) {
-      upstream.config().setAutoRead(false);
+      UpstreamHandler.clientBackpressure(upstream, true);
     }
   }
 
@@ -412,16 +412,13 @@ public final class Exchange {
   }
 
   void clientWritabilityChanged(boolean writable) {
-    Channel up = upstream;
-    if (up != null && up.isActive()) {
-      up.config().setAutoRead(writable);
-    }
+    UpstreamHandler.clientBackpressure(upstream, !writable);
   }
 
   private void write(Object message) {
     ctx.write(message, ctx.voidPromise());
     if (!ctx.channel().isWritable() && upstream != null) {
-      upstream.config().setAutoRead(false);
+      UpstreamHandler.clientBackpressure(upstream, true);
     }
   }
 

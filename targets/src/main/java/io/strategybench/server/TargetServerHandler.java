@@ -214,7 +214,9 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && current == null) {
+    if (evt instanceof IdleStateEvent && (current == null || !ctx.channel().isWritable())) {
+      // Idle, or taking none of its answer for the whole idle timeout (nginx's send_timeout): the client's
+      // exchange ends as the client's doing, never the backend's.
       ctx.close();
       return;
     }

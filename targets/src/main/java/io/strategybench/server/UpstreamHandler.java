@@ -86,6 +86,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Resp
         ctx.close();
         return;
       }
+      if (busy) {
+        // The response timeout runs between reads (nginx's proxy_read_timeout): a long body that keeps coming
+        // is not cut. Every request of a pool shares the timeout, so moving to the tail keeps deadline order.
+        deadline = System.nanoTime() + pool.responseTimeoutNanos();
+        pool.track(this);
+      }
       framer.feed(in, this);
       if (ended) {
         complete(endReusable && !in.isReadable());
@@ -171,8 +177,42 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter implements Resp
   /** Called by the pool's sweep once the deadline has passed. */
   void timedOut() {
     if (exchange != null) {
-      fail(Upstream.Failure.TIMEOUT, "upstream " + pool.address() + " did not answer within "
+      fail(Upstream.Failure.TIMEOUT, "upstream " + pool.address() + " sent nothing for "
           + TimeUnit.NANOSECONDS.toMillis(pool.responseTimeoutNanos()) + " ms");
+    }
+  }
+
+  /**
+   * The client of the exchange relayed on {@code upstream} stopped taking bytes ({@code paused}) or took them
+   * again. While it is paused the upstream is not read and its response timeout does not run: a client that does
+   * not read is not the backend's failure (it would have ejected healthy backends). A client that reads nothing
+   * for the idle timeout is closed by its own connection's handler. On the exchange's event loop.
+   */
+  static void clientBackpressure(Channel upstream, boolean paused) {
+    if (upstream == null || !upstream.isActive()) {
+      return;
+    }
+    if (upstream.pipeline().get("relay") instanceof UpstreamHandler handler) {
+      handler.backpressure(paused);
+    } else {
+      upstream.config().setAutoRead(!paused);
+    }
+  }
+
+  private void backpressure(boolean paused) {
+    if (paused) {
+      if (channel.config().isAutoRead()) {
+        channel.config().setAutoRead(false);
+        pool.untrack(this);
+      }
+      return;
+    }
+    if (!channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+      if (exchange != null && !ended) {
+        deadline = System.nanoTime() + pool.responseTimeoutNanos();
+        pool.track(this);
+      }
     }
   }
 

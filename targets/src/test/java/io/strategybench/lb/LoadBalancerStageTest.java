@@ -191,7 +191,7 @@ class LoadBalancerStageTest {
           List.of(), TestTarget.health(), limits);
       HttpResponse<String> response = target.get("/");
       assertThat(response.statusCode()).isEqualTo(504);
-      assertThat(response.body()).contains("did not answer within 300 ms");
+      assertThat(response.body()).contains("sent nothing for 300 ms");
       assertThat(lbStats().get("timeouts").asLong()).isEqualTo(1);
       for (Socket s : accepted) {
         s.close();
