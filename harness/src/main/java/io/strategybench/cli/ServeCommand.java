@@ -109,6 +109,9 @@ public final class ServeCommand implements Callable<Integer> {
           + " request, so a benchmark target runs without it; -Dio.netty.leakDetection.level overrides this.")
   String leakDetection;
 
+  @Mixin
+  AdminOptions admin;
+
   @Option(names = "--port-file", paramLabel = "FILE",
       description = "Write the port listened on to this file once ready (for --port 0).")
   Path portFile;
@@ -254,7 +257,7 @@ public final class ServeCommand implements Callable<Integer> {
     checkOptionsBelong(named);
     Map<String, Map<String, String>> params = params(named);
     ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
-        "SESSIONID", addForwardedFor, allocator, maxClientConnections);
+        "SESSIONID", addForwardedFor, allocator, maxClientConnections, admin.access(host));
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
@@ -283,6 +286,13 @@ public final class ServeCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      if (admin.madeTokenFile != null) {
+        try {
+          Files.deleteIfExists(admin.madeTokenFile);
+        } catch (java.io.IOException e) {
+          // the temporary folder keeps it
+        }
+      }
       stopped.countDown();
     }, "serve-shutdown"));
     if (hlog != null) {
@@ -294,9 +304,19 @@ public final class ServeCommand implements Callable<Integer> {
       Files.writeString(tmp, server.port() + "\n");
       Files.move(tmp, portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+    if (admin.portFile != null) {
+      Path tmp = admin.portFile.resolveSibling(admin.portFile.getFileName() + ".tmp");
+      Files.writeString(tmp, server.adminPort() + "\n");
+      Files.move(tmp, admin.portFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("serving %s on http://%s:%d/ with %d I/O thread(s), %s; stats at /_/stats; Ctrl-C stops%n",
+    out.printf("serving %s on http://%s:%d/ with %d I/O thread(s), %s; Ctrl-C stops%n",
         String.join(" → ", lines), host, server.port(), ioThreads, server.transport().name().toLowerCase(Locale.ROOT));
+    var access = config.admin();
+    out.printf("admin plane (stats, reset, backends) at http://%s:%d/_/stats%s%n",
+        access.separate() ? access.host() : host, server.adminPort(), access.token() == null ? ""
+            : "; it needs 'Authorization: Bearer " + access.token() + "' (also in "
+                + (admin.tokenFile != null ? admin.tokenFile : admin.madeTokenFile) + ")");
     out.flush();
     stopped.await();
     return Bench.EXIT_OK;

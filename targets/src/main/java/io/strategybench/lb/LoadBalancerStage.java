@@ -62,6 +62,10 @@ public final class LoadBalancerStage implements Stage {
   private final LongAdder strategyErrors = new LongAdder();
 
   private Transport transport;
+  private boolean allowRemoteBackends;
+  /** Backends the pool holds at most once the admin plane adds some; the largest response of one it adds. */
+  static final int MAX_BACKENDS = 64;
+  static final int MAX_ADDED_RESPONSE_BYTES = 1024 * 1024;
   private io.netty.buffer.ByteBufAllocator allocator;
   private EventLoopGroup ioGroup;
   private EventLoopGroup simulatedGroup;
@@ -97,6 +101,7 @@ public final class LoadBalancerStage implements Stage {
     this.transport = context.transport();
     this.allocator = context.allocator();
     this.ioGroup = context.ioGroup();
+    this.allowRemoteBackends = context.allowRemoteUpstreams();
     synchronized (topology) {
       for (BackendAddress address : realBackends) {
         addReal(address);
@@ -410,6 +415,10 @@ public final class LoadBalancerStage implements Stage {
 
   private AdminResponse add(AdminRequest request) throws InterruptedException {
     synchronized (topology) {
+      if (backends.size() >= MAX_BACKENDS) {
+        return AdminResponse.error(409, "the pool holds " + backends.size() + " backends, the most it takes;"
+            + " remove one first");
+      }
       ProxiedBackend added;
       if (Boolean.parseBoolean(request.param("simulated", "false"))) {
         SimulatedBackendSpec template = simulatedBackends.isEmpty() ? null : simulatedBackends.get(0);
@@ -419,7 +428,7 @@ public final class LoadBalancerStage implements Stage {
             List.of(Integer.parseInt(request.param("capacity", template == null ? "8" : "" + template.capacity()))),
             request.param("service-time", template == null ? "exp:5ms" : template.serviceTime().toString()),
             Integer.parseInt(request.param("queue", template == null ? "128" : "" + template.queueLimit())),
-            Integer.parseInt(request.param("response-bytes", template == null ? "1024" : "" + template.responseBytes())),
+            addedResponseBytes(request, template),
             List.of()).get(0);
         added = addSimulated(new SimulatedBackendSpec(name, spec.weight(), spec.serviceTime(), spec.capacity(),
             spec.queueLimit(), spec.responseBytes(), List.of()));
@@ -429,6 +438,10 @@ public final class LoadBalancerStage implements Stage {
           return AdminResponse.error(400, "give ?address=HOST:PORT[&weight=W], or ?simulated=true");
         }
         BackendAddress parsed = BackendAddress.parse(address + ",weight=" + request.param("weight", "1"));
+        if (!allowRemoteBackends && !io.strategybench.server.AdminAccess.isLoopback(parsed.host())) {
+          return AdminResponse.error(403, "backend " + address + " is not on loopback; backends added at run time"
+              + " must be, unless the target was started with --allow-remote-backends");
+        }
         if (find(parsed.name()) != null) {
           return AdminResponse.error(409, "backend " + parsed.name() + " is already in the pool");
         }
@@ -438,6 +451,16 @@ public final class LoadBalancerStage implements Stage {
       log.info("backend {} added", added.name());
       return new AdminResponse(201, describe(added));
     }
+  }
+
+  private static int addedResponseBytes(AdminRequest request, SimulatedBackendSpec template) {
+    int bytes = Integer.parseInt(request.param("response-bytes",
+        template == null ? "1024" : "" + Math.min(template.responseBytes(), MAX_ADDED_RESPONSE_BYTES)));
+    if (bytes < 0 || bytes > MAX_ADDED_RESPONSE_BYTES) {
+      throw new IllegalArgumentException("response-bytes of a backend added at run time must be 0.."
+          + MAX_ADDED_RESPONSE_BYTES + ", got " + bytes);
+    }
+    return bytes;
   }
 
   private AdminResponse remove(ProxiedBackend backend) {

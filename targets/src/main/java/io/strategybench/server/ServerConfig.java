@@ -18,9 +18,20 @@ package io.strategybench.server;
  */
 public record ServerConfig(String host, int port, int ioThreads, String transport, int maxRequestBytes,
     int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor,
-    String allocatorName, int maxConnections) {
+    String allocatorName, int maxConnections, AdminAccess admin) {
 
   public ServerConfig {
+    if (admin == null) {
+      admin = AdminAccess.onTrafficPort();
+    }
+    if (!admin.separate() && admin.token() == null && !AdminAccess.isLoopback(host)) {
+      throw new IllegalArgumentException("listening on " + host + " with the admin plane on the traffic port and no"
+          + " token would let anyone who reaches the port reset, kill or add backends: give the admin plane its own"
+          + " loopback listener (an admin port), or a token");
+    }
+    if (admin.separate() && admin.token() == null && !AdminAccess.isLoopback(admin.host())) {
+      throw new IllegalArgumentException("an admin listener on " + admin.host() + " (beyond loopback) needs a token");
+    }
     if (maxConnections < 0) {
       throw new IllegalArgumentException("max connections must be positive, or 0 for half the file descriptor"
           + " limit; got " + maxConnections);
@@ -55,21 +66,31 @@ public record ServerConfig(String host, int port, int ioThreads, String transpor
   /** Loopback, a free port, one I/O thread per core, 1 MiB requests, 60 s idle. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), "auto", 1024 * 1024,
-        60, "X-Session", "SESSIONID", false, "pooled", 0);
+        60, "X-Session", "SESSIONID", false, "pooled", 0, AdminAccess.onTrafficPort());
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
   }
 
   public ServerConfig withMaxConnections(int max) {
     return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, max);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, max, admin);
+  }
+
+  public ServerConfig withAdmin(AdminAccess access) {
+    return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, access);
+  }
+
+  public ServerConfig withHost(String newHost) {
+    return new ServerConfig(newHost, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
   }
 
   public ServerConfig withIoThreads(int threads) {
     return new ServerConfig(host, port, threads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
   }
 }

@@ -9,5 +9,7 @@ import io.netty.channel.EventLoopGroup;
  * @param ioGroup the server's I/O threads; connections a stage opens run on the client's loop from it
  * @param transport the socket transport in use
  * @param allocator the buffer allocator of the server's connections, for the connections a stage opens
+ * @param allowRemoteUpstreams whether admin requests may point the stage at addresses beyond loopback
  */
-public record StageContext(EventLoopGroup ioGroup, Transport transport, ByteBufAllocator allocator) {}
+public record StageContext(EventLoopGroup ioGroup, Transport transport, ByteBufAllocator allocator,
+    boolean allowRemoteUpstreams) {}

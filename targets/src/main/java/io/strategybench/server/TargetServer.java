@@ -43,6 +43,9 @@ public final class TargetServer implements AutoCloseable {
   private final ScheduledExecutorService ticker;
   private final AdminPlane admin;
   private final Connections connections;
+  /** Connections of the admin plane's own listener, when it has one: few are needed. */
+  private final Connections adminConnections = new Connections(64);
+  private Channel adminChannel;
   private Transport transport;
   private EventLoopGroup group;
   private Channel channel;
@@ -74,7 +77,8 @@ public final class TargetServer implements AutoCloseable {
   public TargetServer start() throws InterruptedException {
     transport = Transport.choose(config.transport());
     group = transport.newGroup(config.ioThreads(), "target-io");
-    StageContext context = new StageContext(group, transport, config.allocator());
+    StageContext context = new StageContext(group, transport, config.allocator(),
+        config.admin().allowRemoteBackends());
     for (Stage stage : stages) {
       stage.start(context);
     }
@@ -87,13 +91,21 @@ public final class TargetServer implements AutoCloseable {
         .childOption(ChannelOption.ALLOCATOR, config.allocator())
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
         .handler(connections.acceptGuard())
-        .childHandler(new TargetServerInitializer(this));
+        .childHandler(new TargetServerInitializer(this, TargetServerInitializer.Listener.TRAFFIC));
     try {
       channel = bootstrap.bind(config.host(), config.port()).sync().channel();
+      if (config.admin().separate()) {
+        adminChannel = bootstrap.clone()
+            .handler(adminConnections.acceptGuard())
+            .childHandler(new TargetServerInitializer(this, TargetServerInitializer.Listener.ADMIN))
+            .bind(config.admin().host(), config.admin().port()).sync().channel();
+      }
     } catch (Exception e) {
       close();
       if (e instanceof BindException || e instanceof Errors.NativeIoException) {
-        throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port() + ": "
+        throw new ServerStartException("cannot listen on " + config.host() + ":" + config.port()
+            + (config.admin().separate() ? " (admin plane: " + config.admin().host() + ":" + config.admin().port() + ")"
+                : "") + ": "
             + (e.getMessage() != null && e.getMessage().toLowerCase().contains("in use")
                 ? "the port is already in use; choose another with --port, or --port 0 for a free one"
                 : e.getMessage()), e);
@@ -128,6 +140,15 @@ public final class TargetServer implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** The port of the admin plane: its own listener's, or the traffic port it shares. */
+  public int adminPort() {
+    return adminChannel == null ? port() : ((InetSocketAddress) adminChannel.localAddress()).getPort();
+  }
+
+  Connections adminConnections() {
+    return adminConnections;
   }
 
   public ServerConfig config() {
@@ -247,6 +268,9 @@ public final class TargetServer implements AutoCloseable {
     // Bounded waits: a shutdown never hangs on a stuck event loop.
     if (channel != null) {
       channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    if (adminChannel != null) {
+      adminChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

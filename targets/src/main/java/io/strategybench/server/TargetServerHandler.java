@@ -47,8 +47,11 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   /** The client is not reading its answers: the next request waits until the outbound buffer drains. */
   private boolean waitingForWrites;
 
-  TargetServerHandler(TargetServer server) {
+  private final TargetServerInitializer.Listener listener;
+
+  TargetServerHandler(TargetServer server, TargetServerInitializer.Listener listener) {
     this.server = server;
+    this.listener = listener;
   }
 
   private ChannelHandlerContext rawContext;
@@ -125,9 +128,25 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
           "413 Request Entity Too Large: " + tooLong.getMessage() + "\n");
       return;
     }
-    if (request.uri().startsWith("/_/")) {
+    boolean adminPath = request.uri().startsWith("/_/");
+    if (listener == TargetServerInitializer.Listener.ADMIN || (adminPath && !server.config().admin().separate())) {
       exchange.admin();
-      server.admin().handle(exchange);
+      String refusal = adminPath ? adminRefusal(request) : null;
+      if (!adminPath) {
+        exchange.respond(HttpResponseStatus.NOT_FOUND, "404 Not Found: this is the admin listener; it serves /_/"
+            + " only (traffic goes to port " + server.port() + ")\n");
+      } else if (refusal != null) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            refusal.startsWith("401") ? HttpResponseStatus.UNAUTHORIZED : HttpResponseStatus.FORBIDDEN,
+            Unpooled.copiedBuffer(refusal + "\n", StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN);
+        if (refusal.startsWith("401")) {
+          response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"strategybench-admin\"");
+        }
+        exchange.respond(response);
+      } else {
+        server.admin().handle(exchange);
+      }
     } else {
       if (exchange.phase() == Phase.MEASURED) {
         server.measuredRequestArrives();
@@ -135,6 +154,30 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
       server.stats().requestStarted(exchange.phase());
       exchange.proceed();
     }
+  }
+
+  /**
+   * Why an admin request is refused, or null: without the token where one is required (401); from a browser
+   * page ({@code Origin}) or under a {@code Host} that is not loopback (DNS rebinding) without a token (403).
+   */
+  private String adminRefusal(FullHttpRequest request) {
+    AdminAccess access = server.config().admin();
+    String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (access.token() != null) {
+      return access.authorizes(authorization) ? null
+          : "401 Unauthorized: the admin plane needs its token: Authorization: Bearer TOKEN (printed at start and"
+              + " written to the admin token file)";
+    }
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin != null) {
+      return "403 Forbidden: admin requests from a browser page (Origin: " + RequestRules.printable(origin)
+          + ") are refused";
+    }
+    if (!AdminAccess.loopbackHost(request.headers().get(HttpHeaderNames.HOST))) {
+      return "403 Forbidden: admin requests must name loopback in Host (localhost or 127.0.0.1), got '"
+          + RequestRules.printable(request.headers().get(HttpHeaderNames.HOST)) + "'";
+    }
+    return null;
   }
 
   /** Called by the exchange once its response is complete or abandoned. */

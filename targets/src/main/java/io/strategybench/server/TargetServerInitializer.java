@@ -11,15 +11,20 @@ import java.util.concurrent.TimeUnit;
 final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
   static final String ENCODER = "encoder";
 
-  private final TargetServer server;
+  /** What a listener serves: traffic (and the admin plane when it shares the port), or the admin plane alone. */
+  enum Listener { TRAFFIC, ADMIN }
 
-  TargetServerInitializer(TargetServer server) {
+  private final TargetServer server;
+  private final Listener listener;
+
+  TargetServerInitializer(TargetServer server, Listener listener) {
     this.server = server;
+    this.listener = listener;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (!server.connections().admit(ch)) {
+    if (!(listener == Listener.ADMIN ? server.adminConnections() : server.connections()).admit(ch)) {
       return; // answered 503 and closed: the target holds its most connections
     }
     ServerConfig config = server.config();
@@ -30,7 +35,7 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
     // bare CR in a head.
     p.addLast("decoder", new StrictRequestDecoder());
     p.addLast(ENCODER, new HttpResponseEncoder());
-    TargetServerHandler handler = new TargetServerHandler(server);
+    TargetServerHandler handler = new TargetServerHandler(server, listener);
     // Bounded: a body larger than this gets 413 instead of growing a buffer.
     p.addLast("assembler", new RequestAssembler(config.maxRequestBytes(), handler::isIdle));
     // Reader idle only: an all-idle or writer-idle timer would wrap every write promise with a listener.
