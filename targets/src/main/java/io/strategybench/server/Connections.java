@@ -12,7 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client connections a target holds: a cap on how many are open at once (past it a connection gets a
- * {@code 503} with {@code Connection: close} and is closed at once, so file descriptors never run out for
- * the upstream side), and what they hold in outbound buffers. When accepting fails for want of file
+ * The client connections a target holds: a cap on how many are open at once, and what they hold in outbound
+ * buffers. At the cap a new connection takes the place of an idle one (no request in progress: nginx drains
+ * idle keep-alive connections the same way), so a crowd of idle or slowloris connections cannot lock out a new
+ * client; when every connection is busy the new one gets a {@code 503} with {@code Connection: close} and is
+ * closed at once, so file descriptors never run out for the upstream side. When accepting fails for want of file
  * descriptors anyway, accepting pauses for a second and the failure is logged at most once a second with a
  * count, instead of a busy loop of log lines.
  */
@@ -37,8 +38,14 @@ final class Connections {
 
   private final int cap;
   private final AtomicInteger open = new AtomicInteger();
-  private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+  private final Map<Channel, Idleness> channels = new ConcurrentHashMap<>();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong reaped = new AtomicLong();
+
+  /** Since when a connection has had no request in progress (System.nanoTime()), or 0 while it has one. */
+  interface Idleness {
+    long idleSinceNanos();
+  }
   private final AtomicLong acceptFailures = new AtomicLong();
   private volatile long lastAcceptLogNanos;
 
@@ -69,12 +76,19 @@ final class Connections {
    */
   boolean admit(Channel channel) {
     if (open.incrementAndGet() > cap) {
-      open.decrementAndGet();
-      refused.incrementAndGet();
-      channel.writeAndFlush(Unpooled.wrappedBuffer(FULL)).addListener(ChannelFutureListener.CLOSE);
-      return false;
+      Channel idle = longestIdle();
+      if (idle == null) {
+        open.decrementAndGet();
+        refused.incrementAndGet();
+        channel.writeAndFlush(Unpooled.wrappedBuffer(FULL)).addListener(ChannelFutureListener.CLOSE);
+        return false;
+      }
+      // Its close gives the place back (open is decremented then); meanwhile one more is open than the cap,
+      // which the descriptors kept in reserve allow.
+      channels.remove(idle);
+      reaped.incrementAndGet();
+      idle.close();
     }
-    channels.add(channel);
     channel.closeFuture().addListener(f -> {
       channels.remove(channel);
       open.decrementAndGet();
@@ -82,10 +96,35 @@ final class Connections {
     return true;
   }
 
+  /** Registers how to tell whether an admitted connection is idle. */
+  void track(Channel channel, Idleness idleness) {
+    if (channel.isOpen()) {
+      channels.put(channel, idleness);
+    }
+  }
+
+  /** The connection idle longest among the first 64 idle ones found, or null when none is idle. */
+  private Channel longestIdle() {
+    Channel best = null;
+    long bestSince = 0;
+    int seen = 0;
+    for (Map.Entry<Channel, Idleness> e : channels.entrySet()) {
+      long since = e.getValue().idleSinceNanos();
+      if (since != 0 && (best == null || since - bestSince < 0)) {
+        best = e.getKey();
+        bestSince = since;
+      }
+      if (since != 0 && ++seen >= 64) {
+        break;
+      }
+    }
+    return best;
+  }
+
   /** Bytes written to client connections and not yet taken by their sockets, over all of them. */
   long pendingOutboundBytes() {
     long total = 0;
-    for (Channel channel : channels) {
+    for (Channel channel : channels.keySet()) {
       ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
       if (buffer != null) {
         total += buffer.totalPendingWriteBytes();
@@ -100,6 +139,7 @@ final class Connections {
     out.put("open", open.get());
     out.put("max", cap);
     out.put("refused", refused.get());
+    out.put("idleClosedForNew", reaped.get());
     out.put("acceptFailures", acceptFailures.get());
     out.put("pendingOutboundBytes", pendingOutboundBytes());
     return out;
@@ -108,6 +148,7 @@ final class Connections {
   /** Counters from now on; open connections stay. */
   void reset() {
     refused.set(0);
+    reaped.set(0);
     acceptFailures.set(0);
   }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * request gets 400 and its connection is closed, since the decoder cannot find the next request in it;
  * other connections are not affected.
  */
-final class TargetServerHandler extends ChannelInboundHandlerAdapter {
+final class TargetServerHandler extends ChannelInboundHandlerAdapter implements Connections.Idleness {
   static final Logger log = LoggerFactory.getLogger(TargetServerHandler.class);
   /** Pipelined requests waiting behind the current one before reading pauses. */
   static final int MAX_QUEUED = 16;
@@ -48,6 +48,13 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   private boolean waitingForWrites;
 
   private final TargetServerInitializer.Listener listener;
+  /** Since when no request has been in progress, or 0 while one is (read by the connection cap's thread). */
+  private volatile long idleSince = System.nanoTime();
+
+  @Override
+  public long idleSinceNanos() {
+    return idleSince;
+  }
 
   TargetServerHandler(TargetServer server, TargetServerInitializer.Listener listener) {
     this.server = server;
@@ -119,6 +126,7 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void start(FullHttpRequest request) {
+    idleSince = 0;
     Exchange exchange = new Exchange(this, ctx, request, server.config(), server.stats(), server.stages(),
         server.timings());
     current = exchange;
@@ -208,6 +216,9 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter {
     }
     waitingForWrites = false;
     FullHttpRequest next = queued.poll();
+    if (next == null && pendingRejection == null) {
+      idleSince = System.nanoTime();
+    }
     if (next == null && pendingRejection != null) {
       refuse(pendingRejection);
       return;

@@ -24,8 +24,9 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (!(listener == Listener.ADMIN ? server.adminConnections() : server.connections()).admit(ch)) {
-      return; // answered 503 and closed: the target holds its most connections
+    Connections connections = listener == Listener.ADMIN ? server.adminConnections() : server.connections();
+    if (!connections.admit(ch)) {
+      return; // answered 503 and closed: the target holds its most connections, all busy
     }
     ServerConfig config = server.config();
     ChannelPipeline p = ch.pipeline();
@@ -36,6 +37,7 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("decoder", new StrictRequestDecoder());
     p.addLast(ENCODER, new HttpResponseEncoder());
     TargetServerHandler handler = new TargetServerHandler(server, listener);
+    connections.track(ch, handler);
     // Bounded: a body larger than this gets 413 instead of growing a buffer.
     p.addLast("assembler", new RequestAssembler(config.maxRequestBytes(), handler::isIdle));
     // Reader idle only: an all-idle or writer-idle timer would wrap every write promise with a listener.
