@@ -512,6 +512,19 @@ public final class RateLimitStage implements Stage {
       perRule.add(m);
     }
     out.put("rules", perRule);
+    // the per-key state of every rule's limiter (in-memory strategies): kept, evicted over the cap, expired idle
+    long keptKeys = 0;
+    long evictedKeys = 0;
+    long expiredKeys = 0;
+    for (RuleState r : rules) {
+      Map<String, Object> s = r.limiter.stats();
+      keptKeys += s.get("keys") instanceof Number n ? n.longValue() : 0;
+      evictedKeys += s.get("evictedKeys") instanceof Number n ? n.longValue() : 0;
+      expiredKeys += s.get("expiredKeys") instanceof Number n ? n.longValue() : 0;
+    }
+    out.put("limiterKeys", keptKeys);
+    out.put("evictedKeys", evictedKeys);
+    out.put("expiredKeys", expiredKeys);
     int seconds = Math.min(second(now) + 1, TIMELINE_SECONDS);
     Map<String, Object> perClass = new LinkedHashMap<>();
     classes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
