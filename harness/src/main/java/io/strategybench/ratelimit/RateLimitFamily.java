@@ -33,11 +33,15 @@ public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
     @SuppressWarnings("unchecked")
     var limiter = (io.strategybench.strategy.StrategyDescriptor<RateLimiter>) request.strategy();
     limiter.validate(request.params());
-    RateLimitStage.Config config = ((RateLimitOptions) request.options()).build(
+    RateLimitOptions options = (RateLimitOptions) request.options();
+    RateLimitStage.Config config = options.build(
         Long.parseLong(RuleLimiters.param(limiter, request.params(), "limit")),
         Long.parseLong(RuleLimiters.param(limiter, request.params(), "window-millis")));
+    // --max-keys and --key-idle-expiry, unless the strategy's own -p max-keys= / key-idle-millis= say otherwise
+    long maxKeys = request.params().containsKey("max-keys") ? 0 : options.maxKeys();
+    long idleMillis = request.params().containsKey("key-idle-millis") ? 0 : options.keyIdleMillis();
     RateLimitStage stage = new RateLimitStage(limiter.name(), config,
-        RuleLimiters.factory(limiter, request.params(), StrategyContext.system()));
+        RuleLimiters.factory(limiter, request.params(), StrategyContext.system(), maxKeys, idleMillis));
     return new StageFactory.Built(stage, config.rules().size() + " rule(s)");
     }, "lb:round-robin");
   }

@@ -14,7 +14,7 @@ import java.util.function.LongFunction;
  */
 abstract class AdaptiveLimiter<S extends AdaptiveState> implements RateLimiter {
   /** The parameters every adaptive limiter takes; {@code limit} is the initial limit. */
-  public static class Settings extends RateSettings {
+  public static class Settings extends LocalRateSettings {
     @Setting(description = "lowest in-flight limit", min = 1, max = 1_000_000_000)
     public long minLimit = 1;
 
@@ -36,7 +36,7 @@ abstract class AdaptiveLimiter<S extends AdaptiveState> implements RateLimiter {
   final long initial;
   final long minLimit;
   final long maxLimit;
-  private final PerKey<S> states = new PerKey<>();
+  private final PerKey<S> states;
   /** Created once: a capturing lambda at every call would allocate on the hot path. */
   private final LongFunction<S> newState;
 
@@ -47,6 +47,7 @@ abstract class AdaptiveLimiter<S extends AdaptiveState> implements RateLimiter {
     this.initial = start;
     this.minLimit = settings.minLimit;
     this.maxLimit = settings.maxLimit;
+    this.states = new PerKey<>(settings, s -> s.inflight.get() > 0); // a key with requests in flight stays
     this.newState = now -> create.apply(start);
   }
 
@@ -94,6 +95,8 @@ abstract class AdaptiveLimiter<S extends AdaptiveState> implements RateLimiter {
 
   @Override
   public Map<String, Object> stats() {
-    return AdaptiveState.stats(states.values());
+    Map<String, Object> out = new java.util.LinkedHashMap<>(AdaptiveState.stats(states.values()));
+    out.putAll(states.stats());
+    return out;
   }
 }

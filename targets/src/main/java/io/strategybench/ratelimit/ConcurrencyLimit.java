@@ -1,7 +1,6 @@
 package io.strategybench.ratelimit;
 
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,23 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
 @Strategy(name = "concurrency", summary = "at most limit requests in flight per key (window-millis unused)",
     characteristics = {RateLimiter.IN_FLIGHT})
 public final class ConcurrencyLimit implements RateLimiter {
+  private static final java.util.function.LongFunction<AtomicLong> NEW_COUNT = now -> new AtomicLong();
   private final long limit;
-  private final ConcurrentHashMap<String, AtomicLong> inflight = new ConcurrentHashMap<>();
+  private final PerKey<AtomicLong> inflight;
 
   public ConcurrencyLimit() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public ConcurrencyLimit(RateSettings settings) {
+  public ConcurrencyLimit(LocalRateSettings settings) {
     this.limit = settings.limit;
+    this.inflight = new PerKey<>(settings, count -> count.get() > 0); // a key with requests in flight stays
   }
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    AtomicLong count = inflight.get(key);
-    if (count == null) {
-      count = inflight.computeIfAbsent(key, k -> new AtomicLong());
-    }
+    AtomicLong count = inflight.getOrCreate(key, nowNanos, NEW_COUNT);
     while (true) {
       long current = count.get();
       if (current >= limit) {
@@ -73,5 +71,10 @@ public final class ConcurrencyLimit implements RateLimiter {
   long inflight(String key) {
     AtomicLong count = inflight.get(key);
     return count == null ? 0 : count.get();
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return inflight.stats();
   }
 }

@@ -33,13 +33,14 @@ public final class FixedWindow implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final PerKey<State> states = new PerKey<>();
+  private final PerKey<State> states;
 
   public FixedWindow() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public FixedWindow(RateSettings settings) {
+  public FixedWindow(LocalRateSettings settings) {
+    this.states = new PerKey<>(settings);
     this.limit = settings.limit;
     this.windowNanos = settings.windowNanos();
   }
@@ -63,5 +64,10 @@ public final class FixedWindow implements RateLimiter {
       state.count++;
       return Decision.admit(limit, limit - state.count, toEnd);
     }
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
     characteristics = {RateLimiter.WINDOW_TWICE})
 public final class Gcra implements RateLimiter {
   /** Parameters of {@link Gcra}. */
-  public static class Settings extends RateSettings {
+  public static class Settings extends LocalRateSettings {
     @Setting(description = "max_burst of CL.THROTTLE: requests beyond the steady rate a fresh key may send "
         + "(-1 means limit - 1)", min = -1, max = 1_000_000_000)
     public long burst = -1;
@@ -68,7 +68,7 @@ public final class Gcra implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long tolerance;
-  private final PerKey<AtomicLong> states = new PerKey<>();
+  private final PerKey<AtomicLong> states;
 
   public Gcra() {
     this(new Settings());
@@ -79,6 +79,9 @@ public final class Gcra implements RateLimiter {
     this.interval = settings.emissionInterval();
     this.limit = settings.maxBurst() + 1;
     this.tolerance = interval * limit;
+    // idle for the tolerance, a key's state is a new key's: expire no sooner
+    this.states = new PerKey<>((int) Math.min(Integer.MAX_VALUE, settings.maxKeys),
+        Math.max(settings.keyIdleNanos(), tolerance), s -> false);
   }
 
   @Override
@@ -102,5 +105,10 @@ public final class Gcra implements RateLimiter {
   private long remaining(long ttl) {
     long next = tolerance - ttl;
     return next > -interval ? next / interval : 0;
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

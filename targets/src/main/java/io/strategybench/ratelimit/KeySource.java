@@ -8,15 +8,28 @@ import java.util.Base64;
 
 /**
  * Where a rule finds the client a request belongs to, as API gateways do it: a header (an API key), the
- * client's address, a claim of a JWT bearer token (read, not verified: verifying is the authentication
- * stage's job), or one key for everybody. A request without the header or claim is limited by its address.
+ * client's address, a claim of a JWT bearer token, or one key for everybody. A request without the header or
+ * claim is limited by its address.
+ *
+ * <p>What a client can forge: a header key is whatever the client sends (each new value gets its own
+ * allowance; checking that an API key exists is an authentication stage's job). The address is the
+ * connection's peer unless {@link ClientTrust} names the proxies whose {@code X-Forwarded-For} to believe. A
+ * JWT claim is read unverified, so a client can pick its own key, unless a {@link JwtVerifier} is configured:
+ * then a bearer token whose signature does not verify is refused (401), and a request without one is limited
+ * by its address.
  */
 public sealed interface KeySource {
   /** The values a user may write, for error messages. */
   String FORMS = "header:NAME, address, jwt:CLAIM or global";
 
-  /** The client key of this request. */
-  String extract(Exchange exchange);
+  /**
+   * The client key of this request.
+   *
+   * @param trust which proxies' {@code X-Forwarded-For} to believe
+   * @param jwt the verifier of bearer tokens, or null to read their claims unverified
+   * @throws JwtVerifier.InvalidTokenException when {@code jwt} is set and the request's bearer token fails it
+   */
+  String extract(Exchange exchange, ClientTrust trust, JwtVerifier jwt);
 
   /** Parses {@code header:NAME}, {@code address}, {@code jwt:CLAIM} or {@code global}; null if none. */
   static KeySource parse(String text) {
@@ -39,9 +52,9 @@ public sealed interface KeySource {
   /** The value of a request header, or the client address when it is missing. */
   record Header(String name) implements KeySource {
     @Override
-    public String extract(Exchange exchange) {
+    public String extract(Exchange exchange, ClientTrust trust, JwtVerifier jwt) {
       String value = exchange.request().headers().get(name);
-      return value == null || value.isEmpty() ? "addr:" + exchange.clientAddress() : value;
+      return value == null || value.isEmpty() ? "addr:" + trust.clientAddress(exchange) : value;
     }
 
     @Override
@@ -50,11 +63,11 @@ public sealed interface KeySource {
     }
   }
 
-  /** The client's address (the first X-Forwarded-For entry when the server trusts it). */
+  /** The client's address: the peer, or what trusted proxies say in X-Forwarded-For ({@link ClientTrust}). */
   record Address() implements KeySource {
     @Override
-    public String extract(Exchange exchange) {
-      return "addr:" + exchange.clientAddress();
+    public String extract(Exchange exchange, ClientTrust trust, JwtVerifier jwt) {
+      return "addr:" + trust.clientAddress(exchange);
     }
 
     @Override
@@ -66,7 +79,7 @@ public sealed interface KeySource {
   /** One key shared by every request: a global limit. */
   record Global() implements KeySource {
     @Override
-    public String extract(Exchange exchange) {
+    public String extract(Exchange exchange, ClientTrust trust, JwtVerifier jwt) {
       return "global";
     }
 
@@ -76,14 +89,32 @@ public sealed interface KeySource {
     }
   }
 
-  /** A claim of the {@code Authorization: Bearer} JWT, decoded without verifying the signature. */
+  /**
+   * A claim of the {@code Authorization: Bearer} JWT: verified when a {@link JwtVerifier} is configured, else
+   * decoded without checking the signature (a client can then choose its own key).
+   */
   record JwtClaim(String claim) implements KeySource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public String extract(Exchange exchange) {
-      String value = claimOf(exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION), claim);
-      return value == null ? "addr:" + exchange.clientAddress() : value;
+    public String extract(Exchange exchange, ClientTrust trust, JwtVerifier jwt) {
+      String authorization = exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION);
+      String value = jwt == null ? claimOf(authorization, claim) : verifiedClaimOf(authorization, claim, jwt);
+      return value == null ? "addr:" + trust.clientAddress(exchange) : value;
+    }
+
+    /**
+     * The claim's text from a verified bearer token; null when the request has no bearer token or the token
+     * lacks the claim.
+     *
+     * @throws JwtVerifier.InvalidTokenException when there is a bearer token and it does not verify
+     */
+    public static String verifiedClaimOf(String authorization, String claim, JwtVerifier jwt) {
+      if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return null;
+      }
+      JsonNode node = jwt.verify(authorization.substring(7).trim()).get(claim);
+      return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
     }
 
     /** The claim's text from a {@code Bearer header.payload.signature} value, or null when absent or malformed. */

@@ -32,13 +32,14 @@ public final class LeakyBucketMeter implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long capacity;
-  private final PerKey<State> states = new PerKey<>();
+  private final PerKey<State> states;
 
   public LeakyBucketMeter() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public LeakyBucketMeter(RateSettings settings) {
+  public LeakyBucketMeter(LocalRateSettings settings) {
+    this.states = new PerKey<>(settings);
     this.limit = settings.limit;
     this.interval = Arith.ceilDiv(settings.windowNanos(), settings.limit);
     this.capacity = settings.limit * interval;
@@ -62,5 +63,10 @@ public final class LeakyBucketMeter implements RateLimiter {
       level += interval;
       return Decision.admit(limit, (capacity - level) / interval, level);
     }
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

@@ -3,7 +3,6 @@ package io.strategybench.ratelimit;
 import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.Setting;
 import io.strategybench.strategy.Strategy;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The leaky bucket as a queue, with the exact semantics of nginx's {@code limit_req} (module
@@ -39,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
     summary = "leaky bucket as a queue with nginx limit_req semantics (burst, nodelay, delay)")
 public final class LeakyBucketQueue implements RateLimiter {
   /** Parameters of {@link LeakyBucketQueue}. */
-  public static class Settings extends RateSettings {
+  public static class Settings extends LocalRateSettings {
     @Setting(description = "excess requests that may wait for their turn (nginx burst=)", min = 0, max = 1_000_000_000)
     public long burst = 0;
 
@@ -68,6 +67,7 @@ public final class LeakyBucketQueue implements RateLimiter {
     final long origin;
     long last; // milliseconds since origin
     long excess; // thousandths of a request
+    boolean started;
 
     State(long origin) {
       this.origin = origin;
@@ -80,7 +80,9 @@ public final class LeakyBucketQueue implements RateLimiter {
   private final long rate;
   private final long burst;
   private final long delay;
-  private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+  private final PerKey<State> states;
+  /** Created once: a capturing lambda at every call would allocate on the hot path. */
+  private static final java.util.function.LongFunction<State> NEW_STATE = State::new;
 
   public LeakyBucketQueue() {
     this(new Settings());
@@ -92,24 +94,20 @@ public final class LeakyBucketQueue implements RateLimiter {
     this.rate = settings.nginxRate();
     this.burst = settings.burst * 1000;
     this.delay = settings.nodelay ? Long.MAX_VALUE : settings.delay * 1000;
+    // a full burst leaks away in (burst + 1) / rate seconds; idle that long, a key's state is a new key's
+    long drainNanos = (long) Math.min(Long.MAX_VALUE / 4.0, Math.ceil((settings.burst + 1) * 1e12 / rate) + 1e6);
+    this.states = new PerKey<>((int) Math.min(Integer.MAX_VALUE, settings.maxKeys),
+        Math.max(settings.keyIdleNanos(), drainNanos), s -> false);
   }
 
   @Override
   public Decision acquire(String key, long nowNanos) {
-    State state = states.get(key);
-    boolean fresh = false;
-    if (state == null) {
-      State created = new State(nowNanos);
-      state = states.putIfAbsent(key, created);
-      if (state == null) {
-        state = created;
-        fresh = true;
-      }
-    }
+    State state = states.getOrCreate(key, nowNanos, NEW_STATE);
     synchronized (state) {
       long nowMs = Math.floorDiv(nowNanos - state.origin, NANOS_PER_MS);
       long excess;
-      if (fresh) {
+      if (!state.started) { // the key's first request
+        state.started = true;
         // a new node: excess 0, admitted (nginx sets lr->excess = 0, lr->last = now and returns NGX_OK)
         state.last = nowMs;
         state.excess = 0;
@@ -154,5 +152,10 @@ public final class LeakyBucketQueue implements RateLimiter {
 
   private static long atMs(State state, long ms) {
     return state.origin + ms * NANOS_PER_MS;
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

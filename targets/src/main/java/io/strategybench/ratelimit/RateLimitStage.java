@@ -71,10 +71,23 @@ public final class RateLimitStage implements Stage {
    * @param maxWaiting most requests waiting at once; beyond it, 429 at once
    * @param classHeader request header naming the client's class in the statistics (the load generator's
    *     well-behaved and abusive clients); not used to decide anything
+   * @param trust the proxies whose {@code X-Forwarded-For} and plan header are believed ({@link ClientTrust#NONE}:
+   *     none, the client is the peer and names no plan)
+   * @param jwt verifies bearer tokens before a claim keys a limit or names a plan; null reads claims unverified
+   *     for keys and ignores a plan claim
    */
   public record Config(List<RateLimitRule> rules, KeySource planSource, String defaultPlan, Throttle throttle,
-      long maxWaitNanos, int maxWaiting, String classHeader) {
+      long maxWaitNanos, int maxWaiting, String classHeader, ClientTrust trust, JwtVerifier jwt) {
+    /** Trusting no proxy and verifying no token. */
+    public Config(List<RateLimitRule> rules, KeySource planSource, String defaultPlan, Throttle throttle,
+        long maxWaitNanos, int maxWaiting, String classHeader) {
+      this(rules, planSource, defaultPlan, throttle, maxWaitNanos, maxWaiting, classHeader, ClientTrust.NONE, null);
+    }
+
     public Config {
+      if (trust == null) {
+        throw new IllegalArgumentException("the rate-limit stage needs a client trust (ClientTrust.NONE for none)");
+      }
       if (rules.isEmpty()) {
         throw new IllegalArgumentException("the rate-limit stage needs at least one rule");
       }
@@ -104,6 +117,8 @@ public final class RateLimitStage implements Stage {
   private final LongAdder rejected = new LongAdder();
   private final LongAdder unlimited = new LongAdder();
   private final LongAdder limiterErrors = new LongAdder();
+  private final LongAdder unauthorized = new LongAdder();
+  private final LongAdder untrustedPlans = new LongAdder();
   private final AtomicInteger waiting = new AtomicInteger();
   private final LongAdder waitedFull = new LongAdder();
   private final Map<String, ClassCounters> classes = new ConcurrentHashMap<>();
@@ -145,7 +160,13 @@ public final class RateLimitStage implements Stage {
     String uri = exchange.request().uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
-    String plan = planOf(exchange);
+    String plan;
+    try {
+      plan = planOf(exchange);
+    } catch (JwtVerifier.InvalidTokenException e) {
+      unauthorized(exchange, e);
+      return;
+    }
     int n = 0;
     RuleState[] applicable = new RuleState[rules.length];
     for (RuleState r : rules) {
@@ -159,20 +180,47 @@ public final class RateLimitStage implements Stage {
       return;
     }
     Pending p = new Pending(exchange, java.util.Arrays.copyOf(applicable, n), start, classOf(exchange));
-    for (int i = 0; i < n; i++) {
-      p.keys[i] = p.rules[i].rule.name() + ":" + p.rules[i].rule.key().extract(exchange);
+    try {
+      for (int i = 0; i < n; i++) {
+        p.keys[i] = p.rules[i].rule.name() + ":" + p.rules[i].rule.key().extract(exchange, config.trust(), config.jwt());
+      }
+    } catch (JwtVerifier.InvalidTokenException e) {
+      unauthorized(exchange, e);
+      return;
     }
     evaluate(p);
   }
 
+  /**
+   * The request's plan. A plan header is believed only from a trusted proxy, and a plan claim only from a
+   * verified token; anything else is on the default plan, since a client could name any plan it liked.
+   */
   private String planOf(Exchange exchange) {
     String value = null;
     if (config.planSource() instanceof KeySource.Header h) {
-      value = exchange.request().headers().get(h.name());
+      if (config.trust().fromTrustedProxy(exchange)) {
+        value = exchange.request().headers().get(h.name());
+      } else if (exchange.request().headers().contains(h.name())) {
+        untrustedPlans.increment();
+      }
     } else if (config.planSource() instanceof KeySource.JwtClaim j) {
-      value = KeySource.JwtClaim.claimOf(exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION), j.claim());
+      String authorization = exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION);
+      if (config.jwt() != null) {
+        value = KeySource.JwtClaim.verifiedClaimOf(authorization, j.claim(), config.jwt());
+      } else if (KeySource.JwtClaim.claimOf(authorization, j.claim()) != null) {
+        untrustedPlans.increment();
+      }
     }
     return value == null || value.isEmpty() ? config.defaultPlan() : value;
+  }
+
+  private void unauthorized(Exchange exchange, JwtVerifier.InvalidTokenException e) {
+    unauthorized.increment();
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.UNAUTHORIZED,
+        Unpooled.copiedBuffer("unauthorized: " + e.getMessage() + "\n", StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+    exchange.respond(response);
   }
 
   private ClassCounters classOf(Exchange exchange) {
@@ -440,6 +488,10 @@ public final class RateLimitStage implements Stage {
     out.put("rejected", rejected.sum());
     out.put("unlimited", unlimited.sum());
     out.put("limiterErrors", limiterErrors.sum());
+    out.put("unauthorized", unauthorized.sum());
+    out.put("untrustedPlans", untrustedPlans.sum());
+    out.put("trustedProxies", config.trust().toString());
+    out.put("jwtVerified", config.jwt() != null);
     out.put("waitingNow", waiting.get());
     out.put("waitQueueFull", waitedFull.sum());
     out.put("decisionLatency", ServerStats.latencyMap(decisionTotal));
@@ -460,6 +512,19 @@ public final class RateLimitStage implements Stage {
       perRule.add(m);
     }
     out.put("rules", perRule);
+    // the per-key state of every rule's limiter (in-memory strategies): kept, evicted over the cap, expired idle
+    long keptKeys = 0;
+    long evictedKeys = 0;
+    long expiredKeys = 0;
+    for (RuleState r : rules) {
+      Map<String, Object> s = r.limiter.stats();
+      keptKeys += s.get("keys") instanceof Number n ? n.longValue() : 0;
+      evictedKeys += s.get("evictedKeys") instanceof Number n ? n.longValue() : 0;
+      expiredKeys += s.get("expiredKeys") instanceof Number n ? n.longValue() : 0;
+    }
+    out.put("limiterKeys", keptKeys);
+    out.put("evictedKeys", evictedKeys);
+    out.put("expiredKeys", expiredKeys);
     int seconds = Math.min(second(now) + 1, TIMELINE_SECONDS);
     Map<String, Object> perClass = new LinkedHashMap<>();
     classes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
@@ -495,7 +560,8 @@ public final class RateLimitStage implements Stage {
   @Override
   public synchronized void reset() {
     epochNanos = System.nanoTime();
-    for (LongAdder a : List.of(requests, admitted, rejected, unlimited, limiterErrors, waitedFull)) {
+    for (LongAdder a : List.of(requests, admitted, rejected, unlimited, limiterErrors, waitedFull, unauthorized,
+        untrustedPlans)) {
       a.reset();
     }
     for (RuleState r : rules) {

@@ -27,10 +27,28 @@ public final class RuleLimiters {
   /** The factory the rate-limit stage calls once per rule. */
   public static Function<RateLimitRule, RateLimiter> factory(StrategyDescriptor<RateLimiter> strategy,
       Map<String, String> params, StrategyContext context) {
+    return factory(strategy, params, context, 0, 0);
+  }
+
+  /**
+   * The factory the rate-limit stage calls once per rule, with the bounds of each rule's per-key state
+   * ({@code max-keys} and {@code key-idle-millis}) for the strategies that keep it in memory; a bound of 0
+   * leaves the strategy's parameter (or its default) as it is. Remote strategies keep keys in their store,
+   * where they expire, and take neither.
+   */
+  public static Function<RateLimitRule, RateLimiter> factory(StrategyDescriptor<RateLimiter> strategy,
+      Map<String, String> params, StrategyContext context, long maxKeys, long keyIdleMillis) {
+    boolean local = strategy.settings().stream().anyMatch(s -> s.name().equals("max-keys"));
     return rule -> {
       Map<String, String> withRule = new LinkedHashMap<>(params);
       withRule.put("limit", Long.toString(rule.limit()));
       withRule.put("window-millis", Long.toString(rule.windowMillis()));
+      if (local && maxKeys > 0) {
+        withRule.put("max-keys", Long.toString(maxKeys));
+      }
+      if (local && keyIdleMillis > 0) {
+        withRule.put("key-idle-millis", Long.toString(keyIdleMillis));
+      }
       return strategy.create(withRule, context);
     };
   }

@@ -62,15 +62,16 @@ public final class SlidingLog implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final PerKey<State> states = new PerKey<>();
+  private final PerKey<State> states;
   /** Created once: a capturing lambda at every call would allocate on the hot path. */
   private final java.util.function.LongFunction<State> newState;
 
   public SlidingLog() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public SlidingLog(RateSettings settings) {
+  public SlidingLog(LocalRateSettings settings) {
+    this.states = new PerKey<>(settings);
     this.limit = settings.limit;
     this.windowNanos = settings.windowNanos();
     int initial = (int) Math.min(limit, INITIAL_CAPACITY);
@@ -97,5 +98,10 @@ public final class SlidingLog implements RateLimiter {
       state.add(time, limit);
       return Decision.admit(limit, limit - state.size, time + windowNanos - nowNanos);
     }
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

@@ -38,13 +38,14 @@ public final class SlidingWindowCounter implements RateLimiter {
 
   private final long limit;
   private final long windowNanos;
-  private final PerKey<State> states = new PerKey<>();
+  private final PerKey<State> states;
 
   public SlidingWindowCounter() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public SlidingWindowCounter(RateSettings settings) {
+  public SlidingWindowCounter(LocalRateSettings settings) {
+    this.states = new PerKey<>(settings);
     this.limit = settings.limit;
     this.windowNanos = settings.windowNanos();
   }
@@ -99,5 +100,10 @@ public final class SlidingWindowCounter implements RateLimiter {
     // in the next window, previous' = current, current' = 0: need current x (window - x) <= (limit - 1) x window
     long at = windowNanos - Arith.mulDivFloor(limit - 1, windowNanos, state.current);
     return toEnd + Math.max(0, at);
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

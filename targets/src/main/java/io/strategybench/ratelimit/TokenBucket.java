@@ -31,13 +31,14 @@ public final class TokenBucket implements RateLimiter {
   private final long limit;
   private final long interval;
   private final long tau;
-  private final PerKey<AtomicLong> states = new PerKey<>();
+  private final PerKey<AtomicLong> states;
 
   public TokenBucket() {
-    this(new RateSettings());
+    this(new LocalRateSettings());
   }
 
-  public TokenBucket(RateSettings settings) {
+  public TokenBucket(LocalRateSettings settings) {
+    this.states = new PerKey<>(settings);
     this.limit = settings.limit;
     this.interval = Arith.ceilDiv(settings.windowNanos(), settings.limit);
     this.tau = settings.limit * interval;
@@ -60,5 +61,10 @@ public final class TokenBucket implements RateLimiter {
         return Decision.admit(limit, (tau - next) / interval, next);
       }
     }
+  }
+
+  @Override
+  public java.util.Map<String, Object> stats() {
+    return states.stats();
   }
 }

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 class RateLimitStageTest {
   private static final StrategyRegistry REGISTRY = StrategyRegistry.load(TestFamilies.all(), List.of());
   private TestTarget target;
+  /** Whose X-Forwarded-For and X-Plan the stage believes; nobody's unless a test says otherwise. */
+  private ClientTrust trust = ClientTrust.NONE;
 
   @AfterEach
   void stop() {
@@ -69,7 +71,7 @@ class RateLimitStageTest {
       parsed.add(RateLimitRule.parse(rules[i], i + 1, 100, 1000));
     }
     RateLimitStage.Config config = new RateLimitStage.Config(parsed, new KeySource.Header("X-Plan"), "free", throttle,
-        TimeUnit.MILLISECONDS.toNanos(maxWaitMillis), 100, "X-Client-Class");
+        TimeUnit.MILLISECONDS.toNanos(maxWaitMillis), 100, "X-Client-Class", trust, null);
     RateLimitStage stage = new RateLimitStage(strategy, config,
         RuleLimiters.factory(REGISTRY.strategy(RateLimiter.FAMILY, strategy), params, StrategyContext.system()));
     Origin origin = new Origin();
@@ -110,6 +112,7 @@ class RateLimitStageTest {
 
   @Test
   void routesAndPlansChooseTheRulesAndEveryApplicableRuleMustAdmit() throws Exception {
+    trust = ClientTrust.ofProxies(List.of("127.0.0.1")); // the plan header counts only from a trusted proxy
     Origin origin = start("fixed-window", Map.of(), RateLimitStage.Throttle.REJECT, 0,
         "name=user,route=/api/user,limit=2,window=1m",
         "name=order,route=/api/order,limit=4,window=1m",
