@@ -96,8 +96,8 @@ public final class RunProcess {
           + " says running, but the process that ran it (pid " + process.path("pid").asText() + ", started "
           + process.path("startedAt").asText("at an unknown time") + ") is gone. It was killed before it could"
           + " record its end (kill -9, the OOM killer, a restart), so its figures stop wherever it was and it has no"
-          + " verdict; not going to " + what + " it. Run its suite again (bench run "
-          + doc.path("suite").asText("SUITE") + ").");
+          + " verdict; not going to " + what + " it. Run suite '" + doc.path("suite").asText() + "' again (bench run"
+          + " with its name or its suite file).");
       case RUNNING -> notes.accept("note: " + run + " is still running (pid " + process.path("pid").asText()
           + "): its figures are those it recorded so far");
       case UNKNOWN -> notes.accept("note: " + run + " says running, and whether it still runs cannot be told here ("

@@ -115,7 +115,7 @@ class CliEdgesTest {
       CliRun compare = CliRun.of("compare", base.toString(), run.toString());
       assertThat(compare.status()).as(compare.err()).isEqualTo(Bench.EXIT_USAGE);
       assertThat(compare.err()).contains(run + " did not finish: its results.json says running, but the process that"
-          + " ran it").contains("is gone").contains("not going to compare it").contains("bench run quick");
+          + " ran it").contains("is gone").contains("not going to compare it").contains("Run suite 'quick' again (bench run");
       CliRun publish = CliRun.of("publish", run.toString(), "--site", temp.resolve("site").toString());
       assertThat(publish.status()).isEqualTo(Bench.EXIT_USAGE);
       assertThat(publish.err()).contains(run + " did not finish").contains("not going to publish it");

@@ -109,7 +109,7 @@ class KilledRunTest {
     Cli compare = cli("compare", out.toString(), out.toString());
     assertThat(compare.status()).as(compare.err()).isEqualTo(Bench.EXIT_USAGE);
     assertThat(compare.err()).contains(out + " did not finish: its results.json says running, but the process that"
-        + " ran it (pid " + bench.pid() + ", started ").contains("is gone").contains("bench run killed");
+        + " ran it (pid " + bench.pid() + ", started ").contains("is gone").contains("Run suite 'killed' again (bench run");
     Cli publish = cli("publish", out.toString(), "--site", temp.resolve("site").toString());
     assertThat(publish.status()).as(publish.err()).isEqualTo(Bench.EXIT_USAGE);
     assertThat(publish.err()).contains(out + " did not finish").contains("not going to publish it");
