@@ -276,4 +276,24 @@ class SuiteFilesTest {
     assertThatThrownBy(() -> io.strategybench.hashing.HashingSimulator.run(null, java.util.Map.of(), 10,
         99999999999999L, 1)).hasMessageContaining("must be 1..100000000, got 99999999999999");
   }
+
+  @Test
+  void aRateLimitPlanBeyondWhatTheSimulationHoldsIsRejectedBeforeTheRun() {
+    // 2 billion keys at 200 requests a second for 5 s: the run generated arrivals until memory ran out
+    String yaml = VALID.replace("simulateKeys: 2", "simulateKeys: 2000000000");
+    assertThat(problems(yaml)).contains("line " + lineOf(yaml, "simulateKeys") + ": ratelimit.simulateKeys:"
+        + " 2000000000 keys for 5 s make about 2000000000000 arrivals of the poisson pattern (200.0 per second per"
+        + " key: rateMultiple x limit per window); a simulation holds at most 50000000: fewer simulateKeys or"
+        + " simulateSeconds");
+    String limit = VALID.replace("limit: 100\n", "limit: 2000000\n");
+    assertThat(problems(limit)).contains("line " + lineOf(limit, "limit: 2000000") + ": ratelimit.limit: must be"
+        + " 1..1000000, got 2000000");
+    // boundary-burst makes two limits every fourth window edge, whatever the rate
+    String burst = VALID.replace("patterns: [poisson]", "patterns: [boundary-burst]")
+        .replace("simulateSeconds: 5", "simulateSeconds: 4000000").replace("limit: 100\n", "limit: 1000\n");
+    assertThat(problems(burst)).contains("arrivals of the boundary-burst pattern (two limits every fourth window"
+        + " edge)");
+    // within the bounds, the same plan is valid
+    SuiteFiles.parse(VALID.replace("simulateKeys: 2", "simulateKeys: 20000"), "ok.yaml");
+  }
 }
