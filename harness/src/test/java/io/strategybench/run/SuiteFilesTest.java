@@ -296,4 +296,20 @@ class SuiteFilesTest {
     // within the bounds, the same plan is valid
     SuiteFiles.parse(VALID.replace("simulateKeys: 2", "simulateKeys: 20000"), "ok.yaml");
   }
+
+  @Test
+  void aCacheOfNoEntriesAndAnUnknownTraceFormatAreRejectedBeforeTheRun() throws Exception {
+    String cache;
+    try (var in = SuiteFiles.class.getClassLoader().getResourceAsStream("suites/cache.yaml")) {
+      cache = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String yaml = cache.replace("capacities: [0.5%, 1%,", "capacities: [0%, 0,")
+        .replaceFirst("format: lirs", "format: csv");
+    String message = problems(yaml);
+    assertThat(message).contains("line " + lineOf(yaml, "capacities: [0%") + ": cache.capacities[0]: a cache holds"
+        + " at least 1 entry: give more than 0, got '0%'");
+    assertThat(message).contains("cache.capacities[1]: a cache holds at least 1 entry: give more than 0, got '0'");
+    assertThat(message).contains("line " + lineOf(yaml, "format: csv") + ": cache.traces[0].format: unknown trace"
+        + " format 'csv'; valid formats: ");
+  }
 }
