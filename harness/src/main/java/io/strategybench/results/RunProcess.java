@@ -74,7 +74,12 @@ public final class RunProcess {
     }
     Optional<Instant> started = handle.get().info().startInstant();
     if (process.hasNonNull("startedAt") && started.isPresent()) {
-      Instant recorded = Instant.parse(process.path("startedAt").asText());
+      Instant recorded;
+      try {
+        recorded = Instant.parse(process.path("startedAt").asText());
+      } catch (java.time.format.DateTimeParseException e) {
+        return State.UNKNOWN;
+      }
       if (Duration.between(recorded, started.get()).abs().compareTo(Duration.ofSeconds(1)) > 0) {
         return State.GONE; // another process has the pid now
       }

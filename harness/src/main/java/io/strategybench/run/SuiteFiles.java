@@ -360,10 +360,15 @@ public final class SuiteFiles {
     Map<String, Integer> lines = new LinkedHashMap<>();
     Map<String, Integer> fields = new LinkedHashMap<>();
     List<String> duplicated = new ArrayList<>();
+    int documents = 0;
     try (JsonParser p = TOKENS.createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        if (t == JsonToken.FIELD_NAME) {
+        if (p.getParsingContext().getParent() != null && p.getParsingContext().getParent().inRoot() && t.isStructStart()
+            || p.getParsingContext().inRoot() && t.isScalarValue()) {
+          documents++; // a second document is refused as trailing tokens, not as its fields given twice
+        }
+        if (t == JsonToken.FIELD_NAME && documents <= 1) {
           // a field is at its key's line
           String pointer = p.getParsingContext().pathAsPointer().toString();
           int line = p.currentTokenLocation().getLineNr();
@@ -377,6 +382,10 @@ public final class SuiteFiles {
                 + " them");
           }
           lines.putIfAbsent(pointer, line);
+          continue;
+        }
+        if (t == JsonToken.FIELD_NAME) {
+          lines.putIfAbsent(p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
           continue;
         }
         if (t.isScalarValue()) {

@@ -255,6 +255,8 @@ class SuiteFilesTest {
         .contains(": ratelimit.micro is given twice")
         .contains("line " + lineOf(more, "lb: {") + ": lb.backends is given twice")
         .doesNotContain("ratelimit.micro.forks is given twice");
+    // a second document is not the first one's fields again
+    assertThat(problems(VALID + "---\n" + VALID)).doesNotContain("given twice").contains("line ");
   }
 
   @Test
