@@ -34,6 +34,17 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
       if (!c.capacities().get(i).matches("\\d+(\\.\\d+)?%|\\d+")) {
         problems.at("capacities/" + i, "a capacity is a share of the workload's keys ('5%') or a number of"
             + " entries, got '" + c.capacities().get(i) + "'");
+      } else if (Double.parseDouble(c.capacities().get(i).replace("%", "")) == 0) {
+        // the run's Capacity.parse refuses a cache of no entries
+        problems.at("capacities/" + i, "a cache holds at least 1 entry: give more than 0, got '"
+            + c.capacities().get(i) + "'");
+      }
+    }
+    for (int i = 0; i < c.traces().size(); i++) {
+      try {
+        TraceFormat.named(c.traces().get(i).format()); // as the run reads the trace
+      } catch (IllegalArgumentException e) {
+        problems.at("traces/" + i + "/format", e.getMessage());
       }
     }
     problems.serviceTime("load/originTime", c.load().originTime());

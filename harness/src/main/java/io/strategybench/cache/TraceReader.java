@@ -2,12 +2,10 @@ package io.strategybench.cache;
 
 import io.strategybench.hashing.HashFunction;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,6 +21,13 @@ import java.util.zip.ZipException;
 public final class TraceReader {
   /** Most requests held in memory (8 bytes each, 16 with sizes). */
   public static final int MAX_REQUESTS = 200_000_000;
+
+  /**
+   * Longest line of a text trace, in bytes: a line holds one key or one 'start count' pair, so a longer one means
+   * the file is not a trace of that format (one line of a whole file, a binary file); it is refused when read this
+   * far, without holding the rest of it.
+   */
+  public static final int MAX_LINE_BYTES = 64 * 1024;
 
   private TraceReader() {}
 
@@ -70,11 +75,11 @@ public final class TraceReader {
 
   private static Trace readText(Path file, InputStream in, TraceFormat format) throws IOException {
     LongBuffer keys = new LongBuffer(file);
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    Lines reader = new Lines(in, file, format);
     long lineNumber = 0;
     String line;
     try {
-      while ((line = reader.readLine()) != null) {
+      while ((line = reader.next()) != null) {
         lineNumber++;
         String text = line.strip();
         if (text.isEmpty()) {
@@ -190,6 +195,82 @@ public final class TraceReader {
 
   private static String abbreviate(String text) {
     return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+  }
+
+  /**
+   * The lines of a text trace, as {@link java.io.BufferedReader#readLine} splits them (at LF, CR or CR LF),
+   * each decoded as UTF-8; a line longer than {@link #MAX_LINE_BYTES} is an error with its number, found without
+   * reading more of it.
+   */
+  static final class Lines {
+    private final InputStream in;
+    private final Path file;
+    private final TraceFormat format;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private boolean skipLineFeed;
+    private byte[] line = new byte[256];
+    private int length;
+    private long number;
+
+    Lines(InputStream in, Path file, TraceFormat format) {
+      this.in = in;
+      this.file = file;
+      this.format = format;
+    }
+
+    /** The next line without its end, or null at the end of the file. */
+    String next() throws IOException {
+      length = 0;
+      boolean any = false;
+      while (true) {
+        if (position == limit) {
+          int n = in.read(buffer, 0, buffer.length);
+          if (n <= 0) {
+            position = limit = 0;
+            if (any) {
+              number++;
+            }
+            return any ? new String(line, 0, length, StandardCharsets.UTF_8) : null;
+          }
+          position = 0;
+          limit = n;
+        }
+        if (skipLineFeed) {
+          skipLineFeed = false;
+          if (buffer[position] == '\n') {
+            position++;
+            continue;
+          }
+        }
+        any = true;
+        int start = position;
+        while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
+          position++;
+        }
+        append(start, position - start);
+        if (position < limit) {
+          skipLineFeed = buffer[position] == '\r';
+          position++;
+          number++;
+          return new String(line, 0, length, StandardCharsets.UTF_8);
+        }
+      }
+    }
+
+    private void append(int start, int n) throws TraceException {
+      if (length + n > MAX_LINE_BYTES) {
+        throw new TraceException(file + ":" + (number + 1) + ": line longer than " + MAX_LINE_BYTES + " bytes (64"
+            + " KiB), which no " + format.cliName() + " trace has (" + format.description() + "); check the file and"
+            + " its format (--format, or format in a suite's traces)");
+      }
+      if (length + n > line.length) {
+        line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, length + n)));
+      }
+      System.arraycopy(buffer, start, line, length, n);
+      length += n;
+    }
   }
 
   /** A growing array of longs. */

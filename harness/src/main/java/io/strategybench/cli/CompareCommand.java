@@ -1,7 +1,9 @@
 package io.strategybench.cli;
 
 import io.strategybench.family.FamilyModule;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.strategybench.results.Comparison;
+import io.strategybench.results.RunProcess;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,9 @@ import picocli.CommandLine.Spec;
             + " either run marked inconclusive (it measured the machine). The summary says how many of the current"
             + " run's load figures fall within the baseline's intervals. Prints what moved; --all adds every gated"
             + " metric; --markdown writes the same table for a CI comment.",
+        "",
+        "A run killed before it could record its end (its results.json says running, and the process that ran it is"
+            + " gone) is refused with exit status 2; a run still running is compared as far as it got, with a note.",
         ""},
     footer = {"", "Exit status: 0 no gated regression, 2 bad input, 3 a gated metric regressed."})
 final class CompareCommand implements Callable<Integer> {
@@ -67,7 +72,12 @@ final class CompareCommand implements Callable<Integer> {
         throw new IllegalArgumentException("thresholds are percentages from 0 to 1000, got " + v);
       }
     }
-    Comparison comparison = Comparison.of(Comparison.read(baseline), Comparison.read(current),
+    JsonNode base = Comparison.read(baseline);
+    JsonNode now = Comparison.read(current);
+    PrintWriter err = spec.commandLine().getErr();
+    RunProcess.requireNotKilled(baseline, base, "compare", err::println);
+    RunProcess.requireNotKilled(current, now, "compare", err::println);
+    Comparison comparison = Comparison.of(base, now,
         new Comparison.Thresholds(microThreshold / 100, latencyThreshold / 100, errorThreshold / 100),
         (family, figure) -> {
           FamilyModule module = bench.modules().find(family);

@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
             + " validated before anything runs. The run lands in"
             + " results/<yyyyMMdd-HHmmss>-<suite>/: results.json, report.html, charts/, micro/ (JMH JSON),"
             + " load/<family>/<strategy>/ (Gatling's report, HdrHistogram logs of client and server latency, the"
-            + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted.",
+            + " target's log). Ctrl-C stops it and keeps what finished, marked interrupted. A run killed outright"
+            + " (kill -9) cannot say so: its results.json stays running, with the process that ran it, and compare,"
+            + " merge and publish refuse it once that process is gone; its private redis-server, targets and load"
+            + " generators stop with it.",
         "",
         "Load rates: a suite gives each family's load rate in requests per second (600) or as a share of this"
             + " machine's capacity for it (40%%), which a short ramp measures before the family's load runs (the knee:"

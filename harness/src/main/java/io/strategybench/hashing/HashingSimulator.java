@@ -17,7 +17,23 @@ import java.util.Map;
  * eight bytes each; the spread figures are exact for them, the timings are this machine's.
  */
 public final class HashingSimulator {
+  /** The most nodes a simulation places keys on. */
+  public static final int MAX_NODES = 100_000;
+
+  /** The most keys a simulation places (three int arrays of them are held at once). */
+  public static final long MAX_KEYS = 100_000_000;
+
   private HashingSimulator() {}
+
+  /** Why {@code nodes} cannot be simulated, or null when it can. */
+  public static String nodesProblem(long nodes) {
+    return nodes < 1 || nodes > MAX_NODES ? "must be 1.." + MAX_NODES + ", got " + nodes : null;
+  }
+
+  /** Why {@code keys} cannot be simulated, or null when they can. */
+  public static String keysProblem(long keys) {
+    return keys < 1 || keys > MAX_KEYS ? "must be 1.." + MAX_KEYS + ", got " + keys : null;
+  }
 
   public static HashingSimulationResult run(StrategyDescriptor<ConsistentHash> descriptor, Map<String, String> params,
       int nodeCount, long keyCount) {
@@ -29,11 +45,11 @@ public final class HashingSimulator {
    */
   public static HashingSimulationResult run(StrategyDescriptor<ConsistentHash> descriptor, Map<String, String> params,
       int nodeCount, long keyCount, long seed) {
-    if (nodeCount < 1 || nodeCount > 100_000) {
-      throw new IllegalArgumentException("--nodes must be 1..100000, got " + nodeCount);
+    if (nodesProblem(nodeCount) != null) {
+      throw new IllegalArgumentException("--nodes " + nodesProblem(nodeCount));
     }
-    if (keyCount < 1 || keyCount > 100_000_000) {
-      throw new IllegalArgumentException("--keys must be 1..100000000, got " + keyCount);
+    if (keysProblem(keyCount) != null) {
+      throw new IllegalArgumentException("--keys " + keysProblem(keyCount));
     }
     int keys = (int) keyCount;
     ConsistentHash hash = descriptor.create(params, StrategyContext.system());

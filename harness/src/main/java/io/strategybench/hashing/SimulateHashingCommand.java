@@ -64,12 +64,12 @@ public final class SimulateHashingCommand extends FamilyCommand.Simulate {
     }
     var chosen = StrategySelection.resolve(registry(), ConsistentHash.FAMILY, options.strategies, common);
     for (int n : nodes) {
-      if (n < 1 || n > 100_000) {
-        throw new IllegalArgumentException("--nodes must be 1..100000, got " + n);
+      if (HashingSimulator.nodesProblem(n) != null) {
+        throw new IllegalArgumentException("--nodes " + HashingSimulator.nodesProblem(n));
       }
     }
-    if (keys < 1 || keys > 100_000_000) {
-      throw new IllegalArgumentException("--keys must be 1..100000000, got " + keys);
+    if (HashingSimulator.keysProblem(keys) != null) {
+      throw new IllegalArgumentException("--keys " + HashingSimulator.keysProblem(keys));
     }
     PrintWriter out = out();
     if (!lookups.isEmpty()) {

@@ -23,6 +23,25 @@ public record Arrivals(long[] times, int[] keys, List<String> keyNames) {
   /** The arrival patterns the simulator generates. */
   public static final List<String> PATTERNS = List.of("steady", "poisson", "burst", "boundary-burst");
 
+  /** Most arrivals a simulation generates: they are held at once, 12 bytes each and as much again while merged. */
+  public static final long MAX_ARRIVALS = 50_000_000L;
+
+  /** Largest limit a simulation takes: the burst patterns send whole limits at once. */
+  public static final long MAX_LIMIT = 1_000_000L;
+
+  /**
+   * About how many arrivals {@link #generate} makes: rate x keys x duration, but for {@code boundary-burst}, whose
+   * arrivals come from the limit and the window (two limits every fourth window edge).
+   */
+  public static double expected(String pattern, long keyCount, double ratePerSecond, long durationNanos, long limit,
+      long windowNanos) {
+    if (pattern.equals("boundary-burst")) {
+      double edges = windowNanos <= 0 ? 0 : Math.max(0, Math.floor((durationNanos - windowNanos) / (4.0 * windowNanos)) + 1);
+      return keyCount * (1 + edges * 2 * limit);
+    }
+    return ratePerSecond * keyCount * durationNanos / 1e9;
+  }
+
   /**
    * Arrival times are whole microseconds: the resolution of Redis's clock and of the Redis strategies'
    * scripts, so that the in-process and the Redis twins see the same times and the exact oracle judges

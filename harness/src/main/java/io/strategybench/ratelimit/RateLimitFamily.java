@@ -21,6 +21,26 @@ public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
             Arrivals.PATTERNS.stream().sorted().toList()));
       }
     }
+    // the bounds bench simulate ratelimit checks, so that a suite out of them stops before anything runs (the run
+    // would generate the arrivals until memory ran out)
+    if (plan.limit() > Arrivals.MAX_LIMIT) {
+      problems.at("limit", "must be 1.." + Arrivals.MAX_LIMIT + ", got " + plan.limit());
+    } else if (plan.limit() > 0 && plan.windowMillis() > 0 && plan.rateMultiple() > 0 && plan.simulateKeys() > 0
+        && plan.simulateSeconds() > 0) {
+      double perSecond = plan.rateMultiple() * plan.limit() * 1000.0 / plan.windowMillis(); // as the run's
+      for (String pattern : patterns.stream().filter(Arrivals.PATTERNS::contains).distinct().toList()) {
+        double expected = Arrivals.expected(pattern, plan.simulateKeys(), perSecond,
+            plan.simulateSeconds() * 1_000_000_000L, plan.limit(), plan.windowMillis() * 1_000_000L);
+        if (expected > Arrivals.MAX_ARRIVALS) {
+          problems.at("simulateKeys", plan.simulateKeys() + " keys for " + plan.simulateSeconds() + " s make about "
+              + String.format(java.util.Locale.ROOT, "%.0f", expected) + " arrivals of the " + pattern + " pattern"
+              + (pattern.equals("boundary-burst") ? " (two limits every fourth window edge)"
+                  : " (" + perSecond + " per second per key: rateMultiple x limit per window)")
+              + "; a simulation holds at most " + Arrivals.MAX_ARRIVALS + ": fewer simulateKeys or simulateSeconds");
+          break;
+        }
+      }
+    }
   }
 
   @Override

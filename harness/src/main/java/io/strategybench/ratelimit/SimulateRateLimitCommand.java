@@ -83,8 +83,8 @@ public final class SimulateRateLimitCommand extends FamilyCommand.Simulate {
   @Override
   public Integer call() throws Exception {
     var chosen = StrategySelection.resolve(registry(), RateLimiter.FAMILY, options.strategies, options.params);
-    if (limit < 1 || limit > 1_000_000) {
-      throw new IllegalArgumentException("--limit must be 1..1000000, got " + limit);
+    if (limit < 1 || limit > Arrivals.MAX_LIMIT) {
+      throw new IllegalArgumentException("--limit must be 1.." + Arrivals.MAX_LIMIT + ", got " + limit);
     }
     long windowMillis = windowNanos / 1_000_000L;
     if (windowMillis < 1 || windowNanos % 1_000_000L != 0) {
@@ -104,10 +104,11 @@ public final class SimulateRateLimitCommand extends FamilyCommand.Simulate {
       patternName = "file:" + arrivalsFile.getFileName();
     } else {
       double perSecond = ratePerSecond(rate, limit, windowMillis);
-      long expected = (long) (perSecond * keys * durationNanos / 1e9);
-      if (expected > 50_000_000L) {
+      long expected = (long) Arrivals.expected(pattern, keys, perSecond, durationNanos, limit, windowNanos);
+      if (expected > Arrivals.MAX_ARRIVALS) {
         throw new IllegalArgumentException("--rate x --keys x --duration asks for about " + expected
-            + " requests; keep it under 50 million");
+            + " requests" + (pattern.equals("boundary-burst") ? " (boundary-burst: two --limit every fourth window)"
+            : "") + "; keep it under 50 million");
       }
       arrivals = Arrivals.generate(pattern, keys, perSecond, durationNanos, limit, windowNanos, seed);
       patternName = pattern;

@@ -3,6 +3,8 @@ package io.strategybench.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strategybench.results.Comparison;
 import io.strategybench.results.ResultsWriter;
+import io.strategybench.results.RunProcess;
+import io.strategybench.results.RunResults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +40,13 @@ public final class SiteWriter {
   public static int publish(List<Path> runs, Path site, boolean withoutRaw) throws IOException {
     Path runsDir = Files.createDirectories(site.resolve("runs"));
     for (Path run : runs) {
-      Comparison.read(run); // a results.json of ours, or a clear error
+      JsonNode doc = Comparison.read(run); // a results.json of ours, or a clear error
+      RunProcess.requireNotKilled(run, doc, "publish", note -> { });
+      if (RunResults.RUNNING.equals(doc.path("status").asText())) {
+        throw new IllegalArgumentException(run + " has not finished (its " + ResultsWriter.FILE + " says running"
+            + (RunProcess.state(doc) == RunProcess.State.RUNNING ? ", and its process " + doc.path("process").path("pid")
+                + " is still running" : "") + "); publish it once it ended, with its report");
+      }
       if (!Files.isRegularFile(run.resolve(ReportWriter.FILE))) {
         throw new IllegalArgumentException(run + " has no " + ReportWriter.FILE + "; is it a run folder?");
       }

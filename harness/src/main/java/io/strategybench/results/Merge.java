@@ -40,7 +40,9 @@ public final class Merge {
       if (!Files.isDirectory(run)) {
         throw new IllegalArgumentException(run + " is not a run folder (it needs results.json and its load/ logs)");
       }
-      docs.add(Comparison.read(run));
+      JsonNode doc = Comparison.read(run);
+      RunProcess.requireNotKilled(run, doc, "merge", progress::println);
+      docs.add(doc);
     }
     String suite = docs.get(0).path("suite").asText();
     for (int i = 1; i < docs.size(); i++) {

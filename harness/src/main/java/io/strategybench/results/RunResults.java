@@ -38,6 +38,12 @@ public final class RunResults {
   /** Load steps the machine limited, each with its reason ({@code load/lb/random: the host stole 14% ...}). */
   public List<String> inconclusive = new ArrayList<>();
   public String startedAt;
+  /**
+   * While {@code status} is {@code running}: the process running the suite, so that a run killed before it could
+   * record its end is told from one in progress ({@link RunProcess#state}); null once the run ended, and in runs
+   * from before it was recorded.
+   */
+  public RunProcess process;
   public String finishedAt;
   public double elapsedSeconds;
   public Map<String, Object> environment = new LinkedHashMap<>();

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Starts JVMs that run StrategyBench's own classes (same class path, same Java), and stops whatever is still
- * running when the harness itself is stopped: a forked target or Gatling never outlives an interrupted run.
+ * running when the harness itself is stopped: a forked target or Gatling never outlives an interrupted run, nor
+ * (through {@link ParentDeathWatch}) one killed with {@code kill -9}.
  */
 public final class JavaProcess {
   private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -60,6 +61,7 @@ public final class JavaProcess {
         .start();
     RUNNING.add(process);
     process.onExit().thenRun(() -> RUNNING.remove(process));
+    ParentDeathWatch.guard(process.toHandle()); // the hook above stops it, unless this JVM is killed
     if (stopping) {
       process.destroy(); // shutdown began while it started
     }

@@ -27,6 +27,11 @@ import java.lang.annotation.Target;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -103,7 +108,15 @@ public final class SuiteFiles {
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
+
+  /**
+   * Reads a file's tokens to find each field's line; without duplicate detection, so that {@link #lines} names every
+   * field given twice, with both lines, where the mapper would stop at the first.
+   */
+  private static final YAMLFactory TOKENS = YAMLFactory.builder()
+      .disable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /** The suite's own fields; every other top-level field is a family's plan. */
   private static final List<String> SUITE_FIELDS = List.of("name", "description", "strategies", "lenses", "checks",
@@ -125,7 +138,7 @@ public final class SuiteFiles {
     Path file = Path.of(nameOrPath);
     if (looksLikeAPath || Files.isRegularFile(file)) {
       try {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), modules);
+        return parse(decode(Files.readAllBytes(file), file.toString()), file.toString(), modules);
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("suite file " + nameOrPath + " does not exist; give a built-in suite ("
             + String.join(", ", BUILT_IN) + ") or the path of a YAML suite file");
@@ -148,10 +161,47 @@ public final class SuiteFiles {
       if (in == null) {
         throw new IllegalStateException("the built-in suite " + resource + " is missing from the classpath");
       }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource, modules);
+      return parse(decode(in.readAllBytes(), resource), resource, modules);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The text of a suite file's bytes, which must be UTF-8 (YAML's encoding): a byte that is not is reported with its
+   * line and column rather than replaced or thrown as an I/O error.
+   */
+  static String decode(byte[] bytes, String source) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int at = in.position();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      // the column in characters: the bytes of the line before the bad one are valid UTF-8
+      int column = new String(bytes, lineStart, at - lineStart, StandardCharsets.UTF_8).length() + 1;
+      StringBuilder hex = new StringBuilder();
+      for (int i = at; i < Math.min(bytes.length, at + result.length()); i++) {
+        hex.append(hex.length() == 0 ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xff));
+      }
+      throw new SuiteFileException(source, List.of("line " + line + ": byte " + hex + " at column " + column
+          + " is not UTF-8; a suite file is UTF-8 text (save it as UTF-8, e.g. iconv -f latin1 -t utf-8)"));
+    }
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** The suite a YAML text describes, with the built-in families; {@code source} names it in errors. */
@@ -164,8 +214,12 @@ public final class SuiteFiles {
     Map<String, Integer> lines;
     Map<String, String> values = new LinkedHashMap<>();
     JsonNode root;
+    List<String> duplicates = new ArrayList<>();
     try {
-      lines = lines(text, values);
+      lines = lines(text, values, duplicates);
+      if (!duplicates.isEmpty()) {
+        throw new SuiteFileException(source, duplicates);
+      }
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       throw new SuiteFileException(source, List.of(at(e.getLocation()) + "not YAML: " + e.getOriginalMessage()));
@@ -297,15 +351,40 @@ public final class SuiteFiles {
 
   /**
    * The line of every field and value by its JSON pointer ({@code /cache/load/rate}; {@code ""} is the
-   * document); the text of every scalar goes into {@code values}, for error messages.
+   * document); the text of every scalar goes into {@code values}, for error messages. A field given twice in one
+   * mapping (YAML forbids it; a parser would keep one of the two silently) goes into {@code duplicates}, with both
+   * lines.
    */
-  private static Map<String, Integer> lines(String text, Map<String, String> values) throws IOException {
+  private static Map<String, Integer> lines(String text, Map<String, String> values, List<String> duplicates)
+      throws IOException {
     Map<String, Integer> lines = new LinkedHashMap<>();
-    try (JsonParser p = YAML.getFactory().createParser(text)) {
+    Map<String, Integer> fields = new LinkedHashMap<>();
+    List<String> duplicated = new ArrayList<>();
+    int documents = 0;
+    try (JsonParser p = TOKENS.createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        if (t == JsonToken.FIELD_NAME) {
+        if (p.getParsingContext().getParent() != null && p.getParsingContext().getParent().inRoot() && t.isStructStart()
+            || p.getParsingContext().inRoot() && t.isScalarValue()) {
+          documents++; // a second document is refused as trailing tokens, not as its fields given twice
+        }
+        if (t == JsonToken.FIELD_NAME && documents <= 1) {
           // a field is at its key's line
+          String pointer = p.getParsingContext().pathAsPointer().toString();
+          int line = p.currentTokenLocation().getLineNr();
+          Integer first = fields.putIfAbsent(pointer, line);
+          // the fields under a mapping given twice repeat too: name only the outermost
+          if (first != null && duplicated.stream().noneMatch(d -> pointer.startsWith(d + "/"))) {
+            duplicated.add(pointer);
+            int cut = pointer.lastIndexOf('/');
+            duplicates.add("line " + line + ": " + dotted(pointer.substring(0, cut), pointer.substring(cut + 1))
+                + " is given twice (first at line " + first + "); a field appears once in its mapping: remove one of"
+                + " them");
+          }
+          lines.putIfAbsent(pointer, line);
+          continue;
+        }
+        if (t == JsonToken.FIELD_NAME) {
           lines.putIfAbsent(p.getParsingContext().pathAsPointer().toString(), p.currentTokenLocation().getLineNr());
           continue;
         }

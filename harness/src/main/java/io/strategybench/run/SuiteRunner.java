@@ -6,6 +6,7 @@ import io.strategybench.family.FamilyRun;
 import io.strategybench.report.ReportWriter;
 import io.strategybench.results.Environment;
 import io.strategybench.results.ResultsWriter;
+import io.strategybench.results.RunProcess;
 import io.strategybench.results.RunResults;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
@@ -104,6 +105,8 @@ public final class SuiteRunner implements RunContext {
     results.suite = suite.name();
     results.description = suite.description();
     results.startedAt = now();
+    // while the run says running, who to ask whether it still is (a run killed hard cannot record its end)
+    results.process = RunProcess.current();
     results.environment = Environment.capture(Path.of(System.getProperty("strategybench.home", ".")));
     io.strategybench.report.Charts.prepare();
     Thread hook = new Thread(this::interrupted, "suite-interrupted");
@@ -384,6 +387,7 @@ public final class SuiteRunner implements RunContext {
       SuiteCheck.applyAll(suite.checks(), results);
       Verdicts.apply(results);
       results.status = status;
+      results.process = null; // the status says it ended: nothing to ask the process any more
       results.finishedAt = now();
       results.elapsedSeconds = round((System.nanoTime() - startNanos) / 1e9);
       ResultsWriter.write(folder, results);

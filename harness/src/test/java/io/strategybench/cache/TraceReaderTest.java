@@ -491,4 +491,57 @@ class TraceReaderTest {
     }
     assertThat(never).as("one last request per distinct key").isEqualTo(new Trace("r", keys, null).distinctKeys());
   }
+
+  @Test
+  void aLineLongerThanTheLimitIsRefusedWithItsNumberWithoutHoldingIt() throws Exception {
+    // one 32 MB line, gzipped to a few tens of KB: before the limit, reading it built the whole line (2 bytes a char)
+    byte[] x = new byte[1 << 20];
+    Arrays.fill(x, (byte) 'x');
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(bytes)) {
+      out.write("\n  \n".getBytes(StandardCharsets.US_ASCII)); // blank lines, skipped by every format
+      for (int i = 0; i < 32; i++) {
+        out.write(x);
+      }
+      out.write('\n');
+    }
+    Path huge = dir.resolve("one-line.trace.gz");
+    Files.write(huge, bytes.toByteArray());
+    assertThat(Files.size(huge)).isLessThan(1 << 20);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (TraceFormat format : List.of(TraceFormat.LINES, TraceFormat.LIRS, TraceFormat.ARC)) {
+      assertReadFails(huge, format, huge.toString() + ":3:", "line longer than 65536 bytes",
+          "which no " + format.cliName() + " trace has (" + format.description() + ")");
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(allocated).as("bytes allocated reading a 32 MB line three times").isLessThan(8L << 20);
+
+    // a line of exactly the limit is a key like any other
+    Path longest = dir.resolve("longest.lines");
+    Files.writeString(longest, "a".repeat(TraceReader.MAX_LINE_BYTES) + "\nb\n");
+    assertThat(TraceReader.read(longest, TraceFormat.LINES).keys()).containsExactly(
+        TraceReader.lineKey("a".repeat(TraceReader.MAX_LINE_BYTES)), TraceReader.lineKey("b"));
+  }
+
+  @Test
+  void linesSplitAsBufferedReaderSplitsThemAtLfCrAndCrLfAcrossBufferEdges() throws Exception {
+    StringBuilder text = new StringBuilder();
+    SplittableRandom random = new SplittableRandom(7);
+    String[] ends = {"\n", "\r", "\r\n", "\n\n", "\r\r\n"};
+    while (text.length() < 300_000) {
+      // lines of every length up to 300 bytes, so line ends land on and around the reader's 64 KiB buffer edges
+      text.append("k\u00e9y".repeat(random.nextInt(60))).append(random.nextInt(1000)).append(ends[random.nextInt(ends.length)]);
+    }
+    text.append("last-without-end");
+    byte[] data = text.toString().getBytes(StandardCharsets.UTF_8);
+    List<String> expected = new java.io.BufferedReader(new java.io.StringReader(text.toString())).lines().toList();
+    TraceReader.Lines lines = new TraceReader.Lines(new java.io.ByteArrayInputStream(data), dir, TraceFormat.LINES);
+    List<String> actual = new ArrayList<>();
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      actual.add(line);
+    }
+    assertThat(actual).hasSize(expected.size()).isEqualTo(expected);
+  }
 }

@@ -218,4 +218,100 @@ class SuiteFilesTest {
     assertThat(problems).anyMatch(p -> p.startsWith("serve/hashing: names no stage of the pipeline"))
         .anyMatch(p -> p.startsWith("rate: give requests per second"));
   }
+
+  @Test
+  void aFileThatIsNotUtf8IsNamedWithItsLineAndColumnNotThrownAsAnIoError() throws Exception {
+    // "cafe" with an e-acute in Latin-1 (one byte 0xE9), as an editor set to Latin-1 saves it
+    byte[] latin1 = VALID.replace("a small suite", "a caf\u00e9 suite").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Path file = temp.resolve("latin1.yaml");
+    Files.write(file, latin1);
+    assertThatThrownBy(() -> SuiteFiles.load(file.toString()))
+        .isInstanceOf(SuiteFiles.SuiteFileException.class)
+        .hasMessageContaining("suite file " + file)
+        .hasMessageContaining("line " + lineOf(VALID, "a small suite") + ": byte 0xE9 at column "
+            + ("description: a caf".length() + 1) + " is not UTF-8")
+        .hasMessageContaining("save it as UTF-8");
+    // the same text as UTF-8 loads
+    Files.writeString(file, VALID.replace("a small suite", "a caf\u00e9 suite"));
+    assertThat(SuiteFiles.load(file.toString()).description()).isEqualTo("a caf\u00e9 suite");
+  }
+
+  @Test
+  void aFieldGivenTwiceIsNamedWithBothLines() {
+    String yaml = VALID.replace("  simulateKeys: 2\n", "  simulateKeys: 2\n  simulateKeys: 7\n");
+    int first = lineOf(yaml, "simulateKeys: 2");
+    String message = problems(yaml);
+    assertThat(message).contains("bad.yaml").contains("line " + (first + 1) + ": ratelimit.simulateKeys is given twice"
+        + " (first at line " + first + ")");
+    // one at the top, one in a list's element, one in a flow mapping; a repeated mapping is named once, not each of
+    // its fields again
+    String more = VALID.replace("lenses: [simulate]\n", "lenses: [simulate]\nname: other\n")
+        .replace("max: 1000", "max: 1000\n    max: 2000")
+        .replace("  micro:\n", "  micro:\n    forks: 1\n  micro:\n")
+        + "lb: {backends: 2, backends: 3}\n";
+    String all = problems(more);
+    assertThat(all).contains("line " + lineOf(more, "name: other") + ": name is given twice (first at line 1)")
+        .contains("line " + lineOf(more, "max: 2000") + ": checks[0].max is given twice")
+        .contains(": ratelimit.micro is given twice")
+        .contains("line " + lineOf(more, "lb: {") + ": lb.backends is given twice")
+        .doesNotContain("ratelimit.micro.forks is given twice");
+    // a second document is not the first one's fields again
+    assertThat(problems(VALID + "---\n" + VALID)).doesNotContain("given twice").contains("line ");
+  }
+
+  @Test
+  void aHashingPlanOutOfTheSimulationsRangeIsRejectedBeforeTheRun() throws Exception {
+    String hashing;
+    try (var in = SuiteFiles.class.getClassLoader().getResourceAsStream("suites/hashing.yaml")) {
+      hashing = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String yaml = hashing.replaceFirst("simulateKeys: \\d+", "simulateKeys: 99999999999999")
+        .replaceFirst("\n  nodeSweep: \\[\\d+", "\n  nodeSweep: [200000")
+        .replaceFirst("vnodeSweep: \\[\\d+", "vnodeSweep: [20000");
+    String message = problems(yaml);
+    assertThat(message).contains("line " + lineOf(yaml, "simulateKeys") + ": hashing.simulateKeys: must be"
+        + " 1..100000000, got 99999999999999");
+    assertThat(message).contains("hashing.nodeSweep[0]: must be 1..100000, got 200000");
+    assertThat(message).contains("hashing.vnodeSweep[0]: must be 1..10000 (the vnodes of the ring strategies), got"
+        + " 20000");
+    // the bounds are the simulation's own: what it refuses at run time, the suite refuses first
+    assertThatThrownBy(() -> io.strategybench.hashing.HashingSimulator.run(null, java.util.Map.of(), 10,
+        99999999999999L, 1)).hasMessageContaining("must be 1..100000000, got 99999999999999");
+  }
+
+  @Test
+  void aRateLimitPlanBeyondWhatTheSimulationHoldsIsRejectedBeforeTheRun() {
+    // 2 billion keys at 200 requests a second for 5 s: the run generated arrivals until memory ran out
+    String yaml = VALID.replace("simulateKeys: 2", "simulateKeys: 2000000000");
+    assertThat(problems(yaml)).contains("line " + lineOf(yaml, "simulateKeys") + ": ratelimit.simulateKeys:"
+        + " 2000000000 keys for 5 s make about 2000000000000 arrivals of the poisson pattern (200.0 per second per"
+        + " key: rateMultiple x limit per window); a simulation holds at most 50000000: fewer simulateKeys or"
+        + " simulateSeconds");
+    String limit = VALID.replace("limit: 100\n", "limit: 2000000\n");
+    assertThat(problems(limit)).contains("line " + lineOf(limit, "limit: 2000000") + ": ratelimit.limit: must be"
+        + " 1..1000000, got 2000000");
+    // boundary-burst makes two limits every fourth window edge, whatever the rate
+    String burst = VALID.replace("patterns: [poisson]", "patterns: [boundary-burst]")
+        .replace("simulateSeconds: 5", "simulateSeconds: 4000000").replace("limit: 100\n", "limit: 1000\n");
+    assertThat(problems(burst)).contains("arrivals of the boundary-burst pattern (two limits every fourth window"
+        + " edge)");
+    // within the bounds, the same plan is valid
+    SuiteFiles.parse(VALID.replace("simulateKeys: 2", "simulateKeys: 20000"), "ok.yaml");
+  }
+
+  @Test
+  void aCacheOfNoEntriesAndAnUnknownTraceFormatAreRejectedBeforeTheRun() throws Exception {
+    String cache;
+    try (var in = SuiteFiles.class.getClassLoader().getResourceAsStream("suites/cache.yaml")) {
+      cache = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String yaml = cache.replace("capacities: [0.5%, 1%,", "capacities: [0%, 0,")
+        .replaceFirst("format: lirs", "format: csv");
+    String message = problems(yaml);
+    assertThat(message).contains("line " + lineOf(yaml, "capacities: [0%") + ": cache.capacities[0]: a cache holds"
+        + " at least 1 entry: give more than 0, got '0%'");
+    assertThat(message).contains("cache.capacities[1]: a cache holds at least 1 entry: give more than 0, got '0'");
+    assertThat(message).contains("line " + lineOf(yaml, "format: csv") + ": cache.traces[0].format: unknown trace"
+        + " format 'csv'; valid formats: ");
+  }
 }
