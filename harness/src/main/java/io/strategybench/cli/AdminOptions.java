@@ -24,8 +24,8 @@ final class AdminOptions {
   @Option(names = "--admin-token-file", paramLabel = "FILE",
       description = "Require 'Authorization: Bearer TOKEN' on the admin plane, the token read from this file, or"
           + " made and written to it (owner-only) when it does not exist. A token is always required when the"
-          + " admin plane is reachable beyond loopback; without this option it is then written to a file in the"
-          + " temporary folder, named at start.")
+          + " target or its admin plane listens beyond loopback; without this option it is then written to a file"
+          + " in the temporary folder, named at start.")
   Path tokenFile;
 
   @Option(names = "--admin-port-file", paramLabel = "FILE",
@@ -55,7 +55,9 @@ final class AdminOptions {
         throw new IllegalArgumentException("--admin-port takes a port 0..65535 or 'same', got '" + port + "'");
       }
     }
-    boolean reachable = adminPort == AdminAccess.ON_TRAFFIC_PORT ? !trafficLoopback : !AdminAccess.isLoopback(host);
+    // A target that listens beyond loopback is on a network: its admin plane wants a token even on a loopback
+    // listener (other users of the machine reach loopback too).
+    boolean reachable = !trafficLoopback || (adminPort != AdminAccess.ON_TRAFFIC_PORT && !AdminAccess.isLoopback(host));
     String token = null;
     if (tokenFile != null) {
       token = readOrMake(tokenFile);

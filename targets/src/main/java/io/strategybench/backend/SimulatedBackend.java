@@ -81,7 +81,10 @@ public final class SimulatedBackend implements Closeable {
     for (int i = 0; i < bytes.length; i++) {
       bytes[i] = (byte) ('a' + i % 26);
     }
-    this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes).asReadOnly());
+    // Direct, once: a heap body would be copied into a direct buffer on every write to a native socket, so each
+    // response in flight (a client not reading, the proxy pausing this backend) held a copy of the whole body.
+    this.body = Unpooled.unreleasableBuffer(
+        Unpooled.directBuffer(bytes.length == 0 ? 1 : bytes.length).writeBytes(bytes).asReadOnly());
   }
 
   /** Binds an ephemeral port on {@code host} and starts the fault timeline. */
