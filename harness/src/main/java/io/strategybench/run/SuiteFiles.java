@@ -272,7 +272,20 @@ public final class SuiteFiles {
     List<SuiteCheck> checks = new ArrayList<>();
     if (root.has("checks")) {
       try {
-        checks.addAll(List.of(YAML.treeToValue(root.get("checks"), SuiteCheck[].class)));
+        SuiteCheck[] given = YAML.treeToValue(root.get("checks"), SuiteCheck[].class);
+        if (given == null) {
+          problems.add(lineOf(lines, "/checks") + "checks is empty: give a list of checks (family, metric, max"
+              + " and/or min) or leave the field out");
+        } else {
+          for (int i = 0; i < given.length; i++) {
+            if (given[i] == null) {
+              problems.add(lineOf(lines, "/checks/" + i) + "checks[" + i + "] is empty: a check has a family, a"
+                  + " metric and a max and/or min");
+            } else {
+              checks.add(given[i]);
+            }
+          }
+        }
       } catch (JsonMappingException e) {
         problems.add(mappingProblem(e, "/checks", lines, values));
       } catch (JsonProcessingException e) {
@@ -401,6 +414,10 @@ public final class SuiteFiles {
       }
     }
     return lines;
+  }
+
+  private static String lineOf(Map<String, Integer> lines, String pointer) {
+    return "line " + lines.getOrDefault(pointer, lines.getOrDefault("/checks", 1)) + ": ";
   }
 
   private static String at(JsonLocation location) {

@@ -83,8 +83,10 @@ public final class SimulatedBackend implements Closeable {
     }
     // Direct, once: a heap body would be copied into a direct buffer on every write to a native socket, so each
     // response in flight (a client not reading, the proxy pausing this backend) held a copy of the whole body.
-    this.body = Unpooled.unreleasableBuffer(
-        Unpooled.directBuffer(bytes.length == 0 ? 1 : bytes.length).writeBytes(bytes).asReadOnly());
+    // A JDK direct buffer, freed by the garbage collector once no write holds it (Netty does not track or free
+    // a wrapped one, so a write still in flight when the backend stops never reads freed memory).
+    this.body = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+        java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()).asReadOnly());
   }
 
   /** Binds an ephemeral port on {@code host} and starts the fault timeline. */
