@@ -50,15 +50,29 @@ final class Connections {
   private volatile long lastAcceptLogNanos;
 
   Connections(int maxConnections) {
-    this.cap = maxConnections > 0 ? maxConnections : derivedCap();
+    int fits = derivedCap();
+    if (maxConnections > fits && descriptorLimit() > 0) {
+      // Out of descriptors, accepting fails and io_uring retries at once (Netty 4.2: a busy loop, whatever the
+      // channel's auto-read says); so the cap must keep the process below its limit.
+      throw new IllegalArgumentException("--max-client-connections " + maxConnections + " needs about "
+          + (2L * maxConnections + RESERVED_DESCRIPTORS) + " file descriptors (each client may hold a backend"
+          + " connection too, and " + RESERVED_DESCRIPTORS + " are kept for the rest), but this process may open "
+          + descriptorLimit() + " (ulimit -n): raise the limit, or give at most " + fits + " (0 takes that)");
+    }
+    this.cap = maxConnections > 0 ? maxConnections : fits;
+  }
+
+  /** The file descriptors this process may open, or -1 when the platform does not say. */
+  static long descriptorLimit() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      return unix.getMaxFileDescriptorCount();
+    }
+    return -1;
   }
 
   /** Half of what is left of this process's file-descriptor limit after a reserve, at least 64. */
   static int derivedCap() {
-    long limit = -1;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      limit = unix.getMaxFileDescriptorCount();
-    }
+    long limit = descriptorLimit();
     if (limit <= 0) {
       return 10_000;
     }

@@ -208,6 +208,24 @@ class HostileClientsTest {
     }
   }
 
+  /**
+   * Finding 4: out of file descriptors, io_uring retried accepting in a busy loop (2.16 million log lines in
+   * 10 s). The cap keeps clients and their backend connections within the descriptor limit, and a cap the limit
+   * cannot hold is refused at start with the figures.
+   */
+  @Test
+  void aConnectionCapTheDescriptorLimitCannotHoldIsRefused() {
+    long limit = Connections.descriptorLimit();
+    org.junit.jupiter.api.Assumptions.assumeTrue(limit > 0, "the platform reports its descriptor limit");
+    int fits = Connections.derivedCap();
+    assertThat(2L * fits + Connections.RESERVED_DESCRIPTORS).as("the derived cap fits the limit " + limit)
+        .isLessThanOrEqualTo(Math.max(limit, 2L * 64 + Connections.RESERVED_DESCRIPTORS));
+    assertThat(new Connections(0).cap()).isEqualTo(fits);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Connections(fits + 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ulimit -n")
+        .hasMessageContaining("at most " + fits);
+  }
+
   /** Whether a fresh, well-behaved client is served. */
   static final class HttpAssert {
     static void served(TestTarget target) throws Exception {
