@@ -100,6 +100,16 @@ public final class ServeCommand implements Callable<Integer> {
           + " 0: half of the file descriptors this process may open, less 256 kept for backends and files.")
   int maxClientConnections;
 
+  @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = NanosConverter.class,
+      description = "A client connection that sends nothing this long between requests, or takes none of its"
+          + " answer this long, is closed (whole seconds).")
+  long idleTimeoutNanos;
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "20s", converter = NanosConverter.class,
+      description = "A request head must arrive whole this long after its first byte, else 408 and the connection"
+          + " is closed (nginx's client_header_timeout): a client trickling its head holds a connection no longer.")
+  long headerTimeoutNanos;
+
   @Option(names = "--allocator", paramLabel = "KIND", defaultValue = "pooled",
       description = "Netty buffer allocator: pooled (arenas, fastest here) or adaptive (Netty 4.2's default).")
   String allocator;
@@ -256,8 +266,13 @@ public final class ServeCommand implements Callable<Integer> {
     List<Named> named = pipeline();
     checkOptionsBelong(named);
     Map<String, Map<String, String>> params = params(named);
-    ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024, 60, "X-Session",
-        "SESSIONID", addForwardedFor, allocator, maxClientConnections, admin.access(host));
+    if (idleTimeoutNanos < 1_000_000_000L || headerTimeoutNanos <= 0) {
+      throw new IllegalArgumentException("--idle-timeout must be at least 1s and --header-timeout positive, got "
+          + idleTimeoutNanos / 1_000_000 + " ms and " + headerTimeoutNanos / 1_000_000 + " ms");
+    }
+    ServerConfig config = new ServerConfig(host, port, ioThreads, transport, 1024 * 1024,
+        (int) Math.min(Integer.MAX_VALUE, idleTimeoutNanos / 1_000_000_000L), "X-Session", "SESSIONID",
+        addForwardedFor, allocator, maxClientConnections, admin.access(host), headerTimeoutNanos);
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));

@@ -40,6 +40,9 @@ final class RequestRules {
       return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
           "the request's header section is larger than " + MAX_HEADER_BYTES + " bytes");
     }
+    if (cause instanceof StrictRequestDecoder.HeadTimeout) {
+      return new Rejection(HttpResponseStatus.REQUEST_TIMEOUT, cause.getMessage());
+    }
     String detail = cause == null ? null : printable(cause.getMessage());
     if (detail != null && (detail.contains("Exception") || detail.contains("java."))) {
       detail = null; // a wrapped exception's text says nothing to a client

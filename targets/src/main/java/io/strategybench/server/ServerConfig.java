@@ -18,9 +18,15 @@ package io.strategybench.server;
  */
 public record ServerConfig(String host, int port, int ioThreads, String transport, int maxRequestBytes,
     int idleTimeoutSeconds, String sessionHeader, String sessionCookie, boolean addForwardedFor,
-    String allocatorName, int maxConnections, AdminAccess admin) {
+    String allocatorName, int maxConnections, AdminAccess admin, long headerTimeoutNanos) {
+
+  /** How long a request head may take by default: 20 s (nginx waits 60 s; Apache's reqtimeout 20 to 40 s). */
+  public static final long DEFAULT_HEADER_TIMEOUT_NANOS = 20_000_000_000L;
 
   public ServerConfig {
+    if (headerTimeoutNanos <= 0) {
+      throw new IllegalArgumentException("header timeout must be positive, got " + headerTimeoutNanos + " ns");
+    }
     if (admin == null) {
       admin = AdminAccess.onTrafficPort();
     }
@@ -66,31 +72,36 @@ public record ServerConfig(String host, int port, int ioThreads, String transpor
   /** Loopback, a free port, one I/O thread per core, 1 MiB requests, 60 s idle. */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", 0, Runtime.getRuntime().availableProcessors(), "auto", 1024 * 1024,
-        60, "X-Session", "SESSIONID", false, "pooled", 0, AdminAccess.onTrafficPort());
+        60, "X-Session", "SESSIONID", false, "pooled", 0, AdminAccess.onTrafficPort(), DEFAULT_HEADER_TIMEOUT_NANOS);
   }
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin, headerTimeoutNanos);
   }
 
   public ServerConfig withMaxConnections(int max) {
     return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, max, admin);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, max, admin, headerTimeoutNanos);
   }
 
   public ServerConfig withAdmin(AdminAccess access) {
     return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, access);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, access, headerTimeoutNanos);
   }
 
   public ServerConfig withHost(String newHost) {
     return new ServerConfig(newHost, port, ioThreads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin, headerTimeoutNanos);
+  }
+
+  public ServerConfig withTimeouts(int idleSeconds, long headerNanos) {
+    return new ServerConfig(host, port, ioThreads, transport, maxRequestBytes, idleSeconds,
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin, headerNanos);
   }
 
   public ServerConfig withIoThreads(int threads) {
     return new ServerConfig(host, port, threads, transport, maxRequestBytes, idleTimeoutSeconds,
-        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin);
+        sessionHeader, sessionCookie, addForwardedFor, allocatorName, maxConnections, admin, headerTimeoutNanos);
   }
 }

@@ -17,19 +17,31 @@ import java.util.List;
  * Netty's request decoder, with nginx's limits and its strict line parsing, and one rule it cannot see: a
  * carriage return in a request head that is not followed by a line feed. Netty's decoder splits lines at LF,
  * so a head whose lines end in bare CRs is never a line at all, and the client got no answer until the idle
- * timeout; here such a head is refused at once (400) and the rest of the connection's input is dropped.
+ * timeout; here such a head is refused at once (400) and the rest of the connection's input is dropped. A head
+ * must also arrive whole within the header timeout of its first byte (nginx's {@code client_header_timeout}),
+ * else 408: a client trickling a head (slowloris) holds its connection that long, not for ever.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
+  /** The cause of a head that did not arrive in time: answered 408. */
+  static final class HeadTimeout extends IllegalStateException {
+    HeadTimeout(long millis) {
+      super("the request head did not arrive within " + millis + " ms of its first byte");
+    }
+  }
+
+  private final long headerTimeoutNanos;
+  private io.netty.util.concurrent.ScheduledFuture<?> headTimer;
   /** Whether the next bytes belong to a request head (not to a body). */
   private boolean inHead = true;
   /** A bare CR was found: everything after it is dropped, the connection closes after the 400. */
   private boolean broken;
 
-  StrictRequestDecoder() {
+  StrictRequestDecoder(long headerTimeoutNanos) {
     super(new HttpDecoderConfig()
         .setMaxInitialLineLength(RequestRules.MAX_INITIAL_LINE)
         .setMaxHeaderSize(RequestRules.MAX_HEADER_BYTES)
         .setStrictLineParsing(true));
+    this.headerTimeoutNanos = headerTimeoutNanos;
   }
 
   @Override
@@ -37,6 +49,10 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     if (broken) {
       buffer.skipBytes(buffer.readableBytes());
       return;
+    }
+    if (inHead && headTimer == null && buffer.isReadable()) {
+      headTimer = ctx.executor().schedule(() -> headTimedOut(ctx), headerTimeoutNanos,
+          java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     if (inHead) {
       int bareCr = bareCarriageReturn(buffer);
@@ -60,7 +76,41 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
       } else if (message instanceof io.netty.handler.codec.http.HttpRequest) {
         inHead = false;
       }
+      if (message instanceof io.netty.handler.codec.http.HttpRequest) {
+        cancelHeadTimer(); // a head arrived (a full request, or one whose body follows)
+      }
     }
+  }
+
+  private void headTimedOut(ChannelHandlerContext ctx) {
+    headTimer = null;
+    if (broken || !ctx.channel().isActive()) {
+      return;
+    }
+    broken = true; // what else comes is dropped; the 408 is answered in its turn, and the connection closed
+    FullHttpRequest refused = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/",
+        Unpooled.EMPTY_BUFFER);
+    refused.setDecoderResult(DecoderResult.failure(new HeadTimeout(headerTimeoutNanos / 1_000_000)));
+    ctx.fireChannelRead(refused);
+  }
+
+  private void cancelHeadTimer() {
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    cancelHeadTimer();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    cancelHeadTimer();
+    super.handlerRemoved0(ctx);
   }
 
   /**

@@ -34,7 +34,7 @@ final class TargetServerInitializer extends ChannelInitializer<SocketChannel> {
     // encoder's context, around it, and the codec's queue of request methods would then never drain.
     // nginx's limits for the request line and the header section (past them 414 and 431, RequestRules); no
     // bare CR in a head.
-    p.addLast("decoder", new StrictRequestDecoder());
+    p.addLast("decoder", new StrictRequestDecoder(config.headerTimeoutNanos()));
     p.addLast(ENCODER, new HttpResponseEncoder());
     TargetServerHandler handler = new TargetServerHandler(server, listener);
     connections.track(ch, handler);

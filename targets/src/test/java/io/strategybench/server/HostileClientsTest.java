@@ -226,6 +226,43 @@ class HostileClientsTest {
         .hasMessageContaining("at most " + fits);
   }
 
+  /**
+   * A head trickled a byte at a time (slowloris) held its connection for as long as each byte came within the
+   * idle timeout. Now the head must arrive whole within the header timeout of its first byte: 408, then closed.
+   */
+  @Test
+  void aHeadTrickledPastTheHeaderTimeoutGets408() throws Exception {
+    io.strategybench.lb.LoadBalancerStage stage = new io.strategybench.lb.LoadBalancerStage(new RoundRobin(), "test",
+        List.of(), TestTarget.pool(1, "const:1ms"), TestTarget.health(), Upstream.Limits.defaults(), 1);
+    TargetServer server = new TargetServer(ServerConfig.defaults().withIoThreads(1).withTimeouts(60, 600_000_000L),
+        List.of(stage), java.util.Map.of("family", "lb", "strategy", "test")).start();
+    try (Socket slow = new Socket("127.0.0.1", server.port())) {
+      slow.setSoTimeout(10_000);
+      OutputStream out = slow.getOutputStream();
+      // A whole request in time is served on the same connection first.
+      assertThat(TargetServerTest.exchange(slow, "GET /first HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+      long started = System.nanoTime();
+      String answer = "";
+      byte[] head = "GET /second HTTP/1.1\r\nHost: x\r\nX-Trickle: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(
+          StandardCharsets.US_ASCII);
+      try {
+        for (byte b : head) {
+          out.write(b);
+          out.flush();
+          Thread.sleep(50); // well inside any idle timeout, 1.7 s in all
+        }
+      } catch (java.io.IOException closed) {
+        // the target answered and closed while the head was still coming
+      }
+      answer = TargetServerTest.readResponses(slow.getInputStream(), 1);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(answer).startsWith("HTTP/1.1 408").contains("did not arrive within 600 ms");
+      assertThat(millis).as("answered at the header timeout, not at the idle timeout").isLessThan(30_000);
+    } finally {
+      server.close();
+    }
+  }
+
   /** Whether a fresh, well-behaved client is served. */
   static final class HttpAssert {
     static void served(TestTarget target) throws Exception {

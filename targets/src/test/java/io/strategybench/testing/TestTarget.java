@@ -50,7 +50,7 @@ public final class TestTarget implements AutoCloseable {
     LoadBalancerStage stage = new LoadBalancerStage(strategy, "test", real, simulated, health, limits, 1);
     ServerConfig d = ServerConfig.defaults();
     ServerConfig config = new ServerConfig(d.host(), 0, 1, transport, d.maxRequestBytes(), d.idleTimeoutSeconds(),
-        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName(), d.maxConnections(), d.admin());
+        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName(), d.maxConnections(), d.admin(), d.headerTimeoutNanos());
     TargetServer server = new TargetServer(config, List.of(stage), Map.of("family", "lb", "strategy", "test"));
     return new TestTarget(server.start());
   }
@@ -64,7 +64,7 @@ public final class TestTarget implements AutoCloseable {
   public static TestTarget start(List<Stage> stages, String family) throws InterruptedException {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig config = new ServerConfig(d.host(), 0, 1, "auto", d.maxRequestBytes(), d.idleTimeoutSeconds(),
-        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName(), d.maxConnections(), d.admin());
+        d.sessionHeader(), d.sessionCookie(), d.addForwardedFor(), d.allocatorName(), d.maxConnections(), d.admin(), d.headerTimeoutNanos());
     return new TestTarget(new TargetServer(config, stages, Map.of("family", family, "strategy", "test")).start());
   }
 
