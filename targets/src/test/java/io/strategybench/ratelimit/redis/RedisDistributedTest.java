@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * GCRA without burst), no aligned window more than {@code limit} (fixed window).
  */
 class RedisDistributedTest {
-  private static final long LIMIT = 500;
+  private static final long LIMIT = 200;
   private static final long WINDOW_MILLIS = 1000;
   private static final long WINDOW_MICROS = WINDOW_MILLIS * 1000;
   private static final long RUN_MILLIS = 2500;
@@ -42,8 +42,17 @@ class RedisDistributedTest {
     redis.close();
   }
 
-  /** Admission times (Redis microseconds), sorted, and how many calls were made. */
-  record Run(long[] admitted, long calls, long[] perInstance) {}
+  /** Admission times (Redis microseconds), sorted, how many calls were made, and for how long. */
+  record Run(long[] admitted, long calls, long[] perInstance, long millis) {
+    /** Windows a run of this length overlaps at most, as a sliding bound: d / window + 1. */
+    double slidingWindows() {
+      return millis / (double) WINDOW_MILLIS + 1;
+    }
+  }
+
+  /** Calls a run must make per admission it could have had, so that the limit is contended on a slow machine too. */
+  private static final int CONTENTION = 3;
+  private static final long MAX_RUN_MILLIS = 20_000;
 
   private static <S extends RedisSettings> Run hammer(S settings,
       BiFunction<S, Boolean, RedisRateLimiter> factory) throws InterruptedException {
@@ -59,7 +68,7 @@ class RedisDistributedTest {
     AtomicLong calls = new AtomicLong();
     long[] perInstance = new long[INSTANCES];
     List<Thread> threads = new ArrayList<>();
-    long[] end = new long[1];
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
     for (int i = 0; i < INSTANCES; i++) {
       RedisRateLimiter limiter = factory.apply(settings, false); // a connection of its own
       int instance = i;
@@ -74,15 +83,28 @@ class RedisDistributedTest {
       limiters.add(limiter);
       for (int t = 0; t < THREADS_PER_INSTANCE; t++) {
         threads.add(new Thread(() -> {
-          while (System.nanoTime() < end[0]) {
+          while (running.get()) {
             limiter.acquire("shared-key", System.nanoTime());
             calls.incrementAndGet();
           }
         }, "hammer-" + i + "-" + t));
       }
     }
-    end[0] = System.nanoTime() + RUN_MILLIS * 1_000_000L; // after connecting, before the threads start
+    long started = System.nanoTime(); // after connecting, before the threads start
     threads.forEach(Thread::start);
+    // At least RUN_MILLIS, and until the calls are CONTENTION times what the limit could admit in that time: a
+    // busy machine makes fewer calls a second, so it runs longer instead of proving nothing.
+    long millis;
+    while (true) {
+      Thread.sleep(50);
+      millis = (System.nanoTime() - started) / 1_000_000;
+      double admissible = LIMIT * (millis / (double) WINDOW_MILLIS + 2);
+      if (millis >= MAX_RUN_MILLIS || (millis >= RUN_MILLIS && calls.get() >= CONTENTION * admissible)) {
+        break;
+      }
+    }
+    running.set(false);
+    millis = (System.nanoTime() - started) / 1_000_000;
     for (Thread thread : threads) {
       thread.join();
     }
@@ -91,7 +113,7 @@ class RedisDistributedTest {
       limiter.close();
     }
     long[] times = admissions.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new Run(times, calls.get(), perInstance);
+    return new Run(times, calls.get(), perInstance, millis);
   }
 
   /** The most admissions in any window (t - window, t]. */
@@ -110,8 +132,8 @@ class RedisDistributedTest {
   /** @param windows how many windows' worth of limit a run of RUN_MILLIS may admit at most */
   private static void assertContended(String name, Run run, double windows) {
     double spread = (double) (run.admitted[run.admitted.length - 1] - run.admitted[0]) / WINDOW_MICROS;
-    System.out.printf("%s: %d calls, %d admitted (per instance %s) over %.2f windows%n", name, run.calls,
-        run.admitted.length, Arrays.toString(run.perInstance), spread);
+    System.out.printf("%s: %d calls, %d admitted (per instance %s) over %.2f windows, %d ms%n", name, run.calls,
+        run.admitted.length, Arrays.toString(run.perInstance), spread, run.millis);
     assertThat(run.calls).as("the limit was contended").isGreaterThan(3 * run.admitted.length);
     assertThat(Arrays.stream(run.perInstance).min().orElse(0)).as("every instance got admissions").isPositive();
     assertThat((double) run.admitted.length).as("total admitted")
@@ -122,7 +144,7 @@ class RedisDistributedTest {
   void slidingLogNeverAdmitsMoreThanTheLimitInAnyWindowAcrossInstances() throws InterruptedException {
     Run run = hammer(new RedisSettings(), RedisSlidingLog::new);
     // any interval of length d holds at most limit x (d / window + 1)
-    assertContended("redis-sliding-log", run, RUN_MILLIS / (double) WINDOW_MILLIS + 1);
+    assertContended("redis-sliding-log", run, run.slidingWindows());
     long max = maxInSlidingWindow(run.admitted);
     System.out.printf("redis-sliding-log: max %d admitted in any %d ms window (limit %d)%n", max, WINDOW_MILLIS, LIMIT);
     assertThat(max).isEqualTo(LIMIT);
@@ -132,7 +154,7 @@ class RedisDistributedTest {
   void gcraWithoutBurstNeverAdmitsMoreThanTheLimitInAnyWindowAcrossInstances() throws InterruptedException {
     RedisGcra.Settings settings = SettingsBinder.bind(RedisGcra.Settings.class, Map.of("burst", "0"), "test");
     Run run = hammer(settings, RedisGcra::new);
-    assertContended("redis-gcra", run, RUN_MILLIS / (double) WINDOW_MILLIS + 1);
+    assertContended("redis-gcra", run, run.slidingWindows());
     long max = maxInSlidingWindow(run.admitted);
     System.out.printf("redis-gcra (burst 0): max %d admitted in any %d ms window (limit %d)%n", max, WINDOW_MILLIS,
         LIMIT);
@@ -148,7 +170,7 @@ class RedisDistributedTest {
   void fixedWindowAdmitsAtMostTheLimitInEachAlignedWindowAcrossInstances() throws InterruptedException {
     Run run = hammer(new RedisSettings(), RedisFixedWindow::new);
     // a run touches at most ceil(d / window) + 1 aligned windows, limit each
-    assertContended("redis-fixed-window", run, Math.ceil(RUN_MILLIS / (double) WINDOW_MILLIS) + 1);
+    assertContended("redis-fixed-window", run, Math.ceil(run.millis / (double) WINDOW_MILLIS) + 1);
     Map<Long, Long> perWindow = new HashMap<>();
     for (long t : run.admitted) {
       perWindow.merge(Math.floorDiv(t, WINDOW_MICROS), 1L, Long::sum);
