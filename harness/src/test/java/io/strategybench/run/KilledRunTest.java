@@ -7,8 +7,6 @@ import io.strategybench.cli.Bench;
 import io.strategybench.ratelimit.RateLimitPlan;
 import io.strategybench.results.ResultsSchema;
 import io.strategybench.server.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A run killed with SIGKILL, which runs no shutdown hook: its private redis-server stops with it, and compare and
@@ -47,13 +44,8 @@ class KilledRunTest {
   private record Cli(int status, String err) {}
 
   private static Cli cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Bench.newCommandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int status = cli.execute(args);
-    return new Cli(status, out + err.toString());
+    io.strategybench.cli.CliRun run = io.strategybench.cli.CliRun.of(args);
+    return new Cli(run.status(), run.out() + run.err());
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,15 +27,7 @@ class ProbeTest {
     try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread server = new Thread(() -> {
         try (Socket s = backend.accept()) {
-          InputStream in = s.getInputStream();
-          StringBuilder head = new StringBuilder();
-          while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-              return;
-            }
-            head.append((char) c);
-          }
+          TargetServerTest.readRequestHead(s.getInputStream());
           OutputStream out = s.getOutputStream();
           out.write(("HTTP/1.1 " + status + " X\r\nContent-Length: " + bodyBytes + "\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));

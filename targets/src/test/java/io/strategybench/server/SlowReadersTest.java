@@ -7,7 +7,6 @@ import io.strategybench.lb.BackendAddress;
 import io.strategybench.lb.HealthPolicy;
 import io.strategybench.lb.RoundRobin;
 import io.strategybench.testing.TestTarget;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,16 +49,8 @@ class SlowReadersTest {
           Socket s = backend.accept();
           Thread serve = new Thread(() -> {
             try (s) {
-              InputStream in = s.getInputStream();
               while (true) {
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                  int c = in.read();
-                  if (c < 0) {
-                    return;
-                  }
-                  head.append((char) c);
-                }
+                TargetServerTest.readRequestHead(s.getInputStream()); // EOFException at the end: done
                 OutputStream out = s.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + (long) pieces * pieceBytes + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

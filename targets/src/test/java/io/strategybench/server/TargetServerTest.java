@@ -363,8 +363,8 @@ class TargetServerTest {
     assertThat(target.get("/_/health").statusCode()).as("the connection is still in step").isEqualTo(503);
   }
 
-  /** Reads a request head off a raw backend socket. */
-  private static void readRequestHead(InputStream in) throws java.io.IOException {
+  /** Reads a request head off a raw backend socket; EOFException when the connection ends first. */
+  static void readRequestHead(InputStream in) throws java.io.IOException {
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
       int c = in.read();
