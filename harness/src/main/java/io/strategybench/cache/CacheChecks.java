@@ -173,16 +173,8 @@ final class CacheChecks {
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   private static Double num(Map<String, Object> root, String path) {
-    Object current = root;
-    for (String part : path.split("\\.")) {
-      if (!(current instanceof Map<?, ?> map)) {
-        return null;
-      }
-      current = ((Map<String, Object>) map).get(part);
-    }
-    return current instanceof Number n ? n.doubleValue() : null;
+    return io.strategybench.report.ReportWriter.num(root, path);
   }
 
   /** A variant's origin requests in each measured second, or null. */

@@ -313,7 +313,7 @@ public final class Charts {
   }
 
   /** Tick labels with two significant digits, plain: 0.0032, 0.01, 3.2, 10, 1,000. */
-  static final class SignificantFormat extends NumberFormat {
+  static final class SignificantFormat extends LabelFormat {
     @Override
     public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
       if (number == 0 || Double.isNaN(number) || Double.isInfinite(number)) {
@@ -324,7 +324,10 @@ public final class Charts {
       return toAppendTo.append(rounded.abs().compareTo(java.math.BigDecimal.valueOf(1000)) >= 0
           ? new DecimalFormat("#,##0").format(rounded) : rounded.toPlainString());
     }
+  }
 
+  /** An axis label format: whole numbers are formatted as doubles; labels are never parsed. */
+  abstract static class LabelFormat extends NumberFormat {
     @Override
     public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
       return format((double) number, toAppendTo, pos);
@@ -337,7 +340,7 @@ public final class Charts {
   }
 
   /** Axis labels for x = 1/(1-p): 1 is 0%, 10 is 90%, 100 is 99%, 1000 is 99.9%. */
-  static final class PercentileFormat extends NumberFormat {
+  static final class PercentileFormat extends LabelFormat {
     @Override
     public StringBuffer format(double number, StringBuffer toAppendTo, FieldPosition pos) {
       double p = 100.0 - 100.0 / number;
@@ -345,15 +348,6 @@ public final class Charts {
       return toAppendTo.append(text);
     }
 
-    @Override
-    public StringBuffer format(long number, StringBuffer toAppendTo, FieldPosition pos) {
-      return format((double) number, toAppendTo, pos);
-    }
-
-    @Override
-    public Number parse(String source, ParsePosition parsePosition) {
-      return null;
-    }
   }
 
   static List<Color> palette() {
