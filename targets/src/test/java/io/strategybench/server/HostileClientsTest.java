@@ -188,7 +188,10 @@ class HostileClientsTest {
         s.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         busy.add(s);
       }
-      Thread.sleep(300); // all three are in progress
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (((Number) server.statsDocument().get("requests")).longValue() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20); // until all three are in progress, however slow the machine
+      }
       try (Socket fourth = new Socket("127.0.0.1", server.port())) {
         fourth.setSoTimeout(5000);
         String answer = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
