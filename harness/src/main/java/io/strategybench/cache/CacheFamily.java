@@ -1,6 +1,7 @@
 package io.strategybench.cache;
 
 import io.strategybench.backend.ServiceTime;
+import io.strategybench.cli.OptionTable;
 import io.strategybench.family.FamilyBase;
 import io.strategybench.family.StageFactory;
 import io.strategybench.strategy.StrategyContext;
@@ -94,14 +95,14 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
 
   @Override
   public StageFactory stages() {
-    return StageFactory.of("lru", CacheOptions::new, request -> {
-    CacheOptions o = (CacheOptions) request.options();
+    return StageFactory.of("lru", () -> OptionTable.of(CacheOptions.class).bind(), request -> {
+    CacheOptions o = request.options(CacheOptions.class);
     if (request.params().containsKey("capacity")) {
       throw new IllegalArgumentException("--param capacity: give the cache's capacity with --capacity");
     }
     CacheStage.Config config = o.build(); // names --capacity, --ttl, ... before the policy's checks
     Map<String, String> params = new LinkedHashMap<>(request.params());
-    params.put("capacity", Long.toString(o.capacity));
+    params.put("capacity", Long.toString(o.capacity()));
     request.strategy().validate(params);
     CachePolicy policy = (CachePolicy) request.strategy().create(params, StrategyContext.system());
     if (!request.last()) {
@@ -114,12 +115,12 @@ public final class CacheFamily extends FamilyBase<CachePlan> {
             + " --ttl-jitter");
       }
       return new StageFactory.Built(new ForwardingCacheStage(policy, request.strategy().name(), config.ttlNanos(),
-          config.ttlJitter()), "a " + o.capacity + "-entry cache in front of the next stage");
+          config.ttlJitter()), "a " + o.capacity() + "-entry cache in front of the next stage");
     }
-    Origin origin = new Origin(new Origin.Config(o.keys, ServiceTime.parse(request.common().originTime(),
+    Origin origin = new Origin(new Origin.Config(o.keys(), ServiceTime.parse(request.common().originTime(),
         "--origin-time"), request.common().originCapacity(), request.common().originQueue()));
     return new StageFactory.Built(new CacheStage(policy, request.strategy().name(), origin, config),
-        "a " + o.capacity + "-entry cache (" + config.write().cliName() + ") in front of an origin of " + o.keys
+        "a " + o.capacity() + "-entry cache (" + config.write().cliName() + ") in front of an origin of " + o.keys()
             + " keys");
     });
   }

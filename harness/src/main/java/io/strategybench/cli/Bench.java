@@ -174,6 +174,7 @@ public final class Bench implements Runnable {
       }
       serve.addFamily(cli.getSubcommands().get("serve"), module);
     }
+    OptionTable.addTables(cli);
     cli.setExecutionExceptionHandler(Bench::handleException);
     cli.setParameterExceptionHandler(Bench::handleParameterException);
     return cli;

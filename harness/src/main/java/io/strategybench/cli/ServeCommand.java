@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
             + " Runs until interrupted (Ctrl-C or SIGTERM).",
         "",
         "Families with a stage:"})
-public final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand implements Callable<Integer>, OptionTable.Host {
   private static final String MIXIN_PREFIX = "stage-options-";
 
   @ParentCommand
@@ -89,8 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
           + " io_uring or nio.")
   String transport;
 
-  @Mixin
-  OriginOptions origin;
+  private final OptionTable.Bound<OriginOptions> origin = OptionTable.of(OriginOptions.class).bind();
 
   @Option(names = "--add-forwarded-for", description = "Append the client's address to X-Forwarded-For upstream.")
   boolean addForwardedFor;
@@ -145,7 +144,11 @@ public final class ServeCommand implements Callable<Integer> {
     Object options = stages.options();
     if (options != null) {
       try {
-        serveLine.addMixin(MIXIN_PREFIX + name, options);
+        if (options instanceof OptionTable.Bound<?> table) {
+          serveLine.getCommandSpec().addMixin(MIXIN_PREFIX + name, table.spec());
+        } else {
+          serveLine.addMixin(MIXIN_PREFIX + name, options);
+        }
       } catch (CommandLine.DuplicateOptionAnnotationsException e) {
         throw new StrategyException("family '" + name + "' declares a serve option that another family or serve"
             + " itself already has: " + e.getMessage());
@@ -262,6 +265,11 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   @Override
+  public Map<String, OptionTable.Bound<?>> optionTables() {
+    return Map.of("origin", origin);
+  }
+
+  @Override
   public Integer call() throws Exception {
     List<Named> named = pipeline();
     checkOptionsBelong(named);
@@ -277,7 +285,7 @@ public final class ServeCommand implements Callable<Integer> {
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       io.netty.util.ResourceLeakDetector.setLevel(leakLevel(leakDetection));
     }
-    StageFactory.Common common = origin.common(ioThreads);
+    StageFactory.Common common = origin.values().common(ioThreads);
     List<Stage> stages = new ArrayList<>();
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < named.size(); i++) {

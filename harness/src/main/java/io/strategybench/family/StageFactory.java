@@ -13,8 +13,9 @@ import java.util.Map;
  */
 public interface StageFactory {
   /**
-   * The options of the family's stage: a picocli-annotated object (a new one each call) whose options
-   * {@code bench serve} takes, or null when it has none. Option names must not clash with another family's.
+   * The options of the family's stage, a new object each call: an {@link io.strategybench.cli.OptionTable}
+   * bound for one command line ({@code OptionTable.of(MyOptions.class).bind()}) or a picocli-annotated object;
+   * null when it has none. Option names must not clash with another family's.
    */
   default Object options() {
     return null;
@@ -86,6 +87,11 @@ public interface StageFactory {
       Common common, int position, int count) {
     public boolean last() {
       return position == count - 1;
+    }
+
+    /** The stage's options as parsed, when they come from the option table of {@code type}. */
+    public <T extends Record> T options(Class<T> type) {
+      return type.cast(((io.strategybench.cli.OptionTable.Bound<?>) options).values());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.strategybench.hashing;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.family.FamilyBase;
 import io.strategybench.family.StageFactory;
 import io.strategybench.strategy.Setting;
@@ -85,13 +86,13 @@ public final class HashingFamily extends FamilyBase<HashingPlan> {
 
   @Override
   public StageFactory stages() {
-    return StageFactory.of("ring", ShardOptions::new, request -> {
+    return StageFactory.of("ring", () -> OptionTable.of(ShardOptions.class).bind(), request -> {
     if (!request.last()) {
       throw new IllegalArgumentException("the hashing stage answers every request itself (from its cache nodes or"
           + " their origin); put it last in the pipeline");
     }
     request.strategy().validate(request.params());
-    ShardRouterStage.Config config = ((ShardOptions) request.options()).build(request.common());
+    ShardRouterStage.Config config = request.options(ShardOptions.class).build(request.common());
     ConsistentHash ring = (ConsistentHash) request.strategy().create(request.params(), StrategyContext.system());
     return new StageFactory.Built(new ShardRouterStage(ring, request.strategy().name(), config),
         config.nodes() + " cache node(s)");

@@ -1,5 +1,6 @@
 package io.strategybench.lb;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.family.FamilyBase;
 import io.strategybench.family.StageFactory;
 import io.strategybench.strategy.StrategyContext;
@@ -26,14 +27,14 @@ public final class LbFamily extends FamilyBase<LbPlan> {
 
   @Override
   public StageFactory stages() {
-    return StageFactory.of("round-robin", LbServeOptions::new, request -> {
-    LbServeOptions o = (LbServeOptions) request.options();
+    return StageFactory.of("round-robin", () -> OptionTable.of(LbServeOptions.class).bind(), request -> {
+    LbServeOptions o = request.options(LbServeOptions.class);
     request.strategy().validate(request.params());
-    List<BackendAddress> real = o.backends.stream().map(BackendAddress::parse).toList();
+    List<BackendAddress> real = o.backends().stream().map(BackendAddress::parse).toList();
     int simulated = o.simulated(request.position() > 0);
     LoadBalancer strategy = (LoadBalancer) request.strategy().create(request.params(), StrategyContext.system());
     LoadBalancerStage stage = new LoadBalancerStage(strategy, request.strategy().name(), real,
-        simulated > 0 ? o.pool.build(simulated) : List.of(), o.health.policy(), o.limits(), o.simThreads);
+        simulated > 0 ? o.pool().build(simulated) : List.of(), o.health().policy(), o.limits(), o.simThreads());
     return new StageFactory.Built(stage, (real.size() + simulated) + " backend(s)");
     });
   }

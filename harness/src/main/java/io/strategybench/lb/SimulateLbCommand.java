@@ -1,5 +1,6 @@
 package io.strategybench.lb;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
 import io.strategybench.cli.StrategySelection;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench simulate lb}: the load-balancing simulation. */
@@ -30,12 +30,11 @@ import picocli.CommandLine.Option;
             + "included), share and peak in-flight imbalance (max/mean), requests sent to a failed backend, "
             + "stickiness. The same options and seed give the same output, byte for byte.",
         ""})
-public final class SimulateLbCommand extends FamilyCommand.Simulate {
+public final class SimulateLbCommand extends FamilyCommand.Simulate implements OptionTable.Host {
   @Option(names = "--backends", paramLabel = "N", defaultValue = "4", description = "Number of simulated backends.")
   int backends;
 
-  @Mixin
-  PoolOptions pool;
+  private final OptionTable.Bound<PoolOptions> pool = OptionTable.of(PoolOptions.class).bind();
 
   @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "1500", description = "Mean arrivals per second.")
   double rate;
@@ -54,11 +53,15 @@ public final class SimulateLbCommand extends FamilyCommand.Simulate {
   @Option(names = "--sessions", paramLabel = "N", defaultValue = "200", description = "Distinct sessions.")
   int sessions;
 
-  @Mixin
-  HealthOptions health;
+  private final OptionTable.Bound<HealthOptions> health = OptionTable.of(HealthOptions.class).bind();
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of every random choice.")
   long seed;
+
+  @Override
+  public java.util.Map<String, OptionTable.Bound<?>> optionTables() {
+    return java.util.Map.of("pool", pool, "health", health);
+  }
 
   @Override
   public Integer call() {
@@ -77,8 +80,8 @@ public final class SimulateLbCommand extends FamilyCommand.Simulate {
     if (!arrivals.equals("poisson") && !arrivals.equals("constant")) {
       throw new IllegalArgumentException("--arrivals must be poisson or constant, got '" + arrivals + "'");
     }
-    return new LbWorkload(pool.build(backends), rate, arrivals.equals("poisson"), durationNanos, clients, sessions,
-        health.policy(), seed);
+    return new LbWorkload(pool.values().build(backends), rate, arrivals.equals("poisson"), durationNanos, clients, sessions,
+        health.values().policy(), seed);
   }
 
   static Map<String, Object> describe(LbWorkload w) {

@@ -1,5 +1,6 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.family.FamilyBase;
 import io.strategybench.family.StageFactory;
 import io.strategybench.strategy.StrategyContext;
@@ -45,7 +46,7 @@ public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
 
   @Override
   public StageFactory stages() {
-    return StageFactory.of("token-bucket", RateLimitOptions::new, request -> {
+    return StageFactory.of("token-bucket", () -> OptionTable.of(RateLimitOptions.class).bind(), request -> {
     if (request.last()) {
       throw new IllegalArgumentException("the rate-limit stage passes the requests it admits on; put a stage that"
           + " answers them (lb, cache, hashing) after it");
@@ -53,7 +54,7 @@ public final class RateLimitFamily extends FamilyBase<RateLimitPlan> {
     @SuppressWarnings("unchecked")
     var limiter = (io.strategybench.strategy.StrategyDescriptor<RateLimiter>) request.strategy();
     limiter.validate(request.params());
-    RateLimitOptions options = (RateLimitOptions) request.options();
+    RateLimitOptions options = request.options(RateLimitOptions.class);
     RateLimitStage.Config config = options.build(
         Long.parseLong(RuleLimiters.param(limiter, request.params(), "limit")),
         Long.parseLong(RuleLimiters.param(limiter, request.params(), "window-millis")));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strategybench.cli.CliRun;
+import io.strategybench.cli.OptionTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import picocli.CommandLine;
 /** The serve options that say whom the rate-limit stage trusts and how much per-key state it keeps. */
 class RateLimitOptionsTest {
   private static RateLimitOptions parse(String... args) {
-    return CommandLine.populateCommand(new RateLimitOptions(), args);
+    return OptionTable.of(RateLimitOptions.class).parse(args);
   }
 
   @Test
