@@ -15,6 +15,7 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -45,6 +46,7 @@ final class RedisLink implements AutoCloseable {
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> connection;
   private final LongAdder scriptReloads = new LongAdder();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisLink(String uri, RedisClient client, StatefulRedisConnection<String, byte[]> connection) {
     this.uri = uri;
@@ -156,8 +158,12 @@ final class RedisLink implements AutoCloseable {
     return scriptReloads.sum();
   }
 
+  /** Closes the connection and its client; a second call does nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       connection.close();
     } finally {
