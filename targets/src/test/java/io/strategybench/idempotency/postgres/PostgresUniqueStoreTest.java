@@ -204,6 +204,7 @@ class PostgresUniqueStoreTest extends StoreContract {
 
   @Test
   void badParametersNameTheParameter() {
+    assertThat(PostgresServerProcess.NOT_INSTALLED).contains("apt-get install postgresql");
     for (String[] bad : new String[][] {{"pool-size", "0"}, {"timeout-millis", "0"}, {"url", "redis://x"}}) {
       assertThatThrownBy(() -> SettingsBinder.bind(PostgresIdempotencySettings.class, Map.of(bad[0], bad[1]),
           "idempotency strategy 'postgres-unique'"))
