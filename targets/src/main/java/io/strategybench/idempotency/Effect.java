@@ -15,6 +15,14 @@ public interface Effect {
    */
   CompletionStage<StoredResponse> apply(String key, long fence);
 
+  /**
+   * Tells where orders are created that {@code fence} is now the token of {@code key}'s lock, so an effect with an
+   * older token is refused from now on, whenever it arrives. Does not block.
+   */
+  default CompletionStage<Void> announce(String key, long fence) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** How long the work takes before the order exists (a transactional store waits it inside its transaction). */
   long processingNanos();
 

@@ -29,6 +29,11 @@ public final class LedgerEffect implements Effect {
   }
 
   @Override
+  public CompletionStage<Void> announce(String key, long fence) {
+    return ledger.announce(key, fence);
+  }
+
+  @Override
   public long processingNanos() {
     return processingNanos;
   }

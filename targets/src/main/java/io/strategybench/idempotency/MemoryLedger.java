@@ -33,6 +33,16 @@ public final class MemoryLedger implements OrderLedger {
     return CompletableFuture.completedFuture(ids.incrementAndGet());
   }
 
+  @Override
+  public CompletionStage<Void> announce(String key, long fence) {
+    byKey.compute(key, (k, v) -> {
+      long[] state = v == null ? new long[2] : v;
+      state[1] = Math.max(state[1], fence);
+      return state;
+    });
+    return CompletableFuture.completedFuture(null);
+  }
+
   /** Orders created for {@code key}. */
   public long effects(String key) {
     long[] state = byKey.get(key);

@@ -13,6 +13,15 @@ public interface OrderLedger extends AutoCloseable {
    */
   CompletionStage<Long> create(String key, long fence);
 
+  /**
+   * Raises the highest fence of {@code key} to {@code fence} before any effect carries it: a lock holder announces
+   * its token when it takes the lock, so a stale holder's effect is refused even when it arrives before the new
+   * holder's own (fencing as the storage learns it only from writes refuses a stale write only after a newer one).
+   */
+  default CompletionStage<Void> announce(String key, long fence) {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
+
   /** What the ledger holds now. */
   Counts counts();
 

@@ -14,7 +14,10 @@ public sealed interface Outcome {
   /** The key was used with another fingerprint: 422. */
   record Mismatch() implements Outcome {}
 
-  /** This attempt's lock expired and was taken by another before its effect applied: fenced out, no effect (409). */
+  /**
+   * This attempt's lock expired and was taken by another: its effect was refused (an older fencing token than the
+   * key's newest), or, when it had applied, its response was not stored over the newer holder's (409).
+   */
   record Fenced() implements Outcome {}
 
   /** The attempt died at its crash point (tests and simulation only): no answer, nothing cleaned up. */

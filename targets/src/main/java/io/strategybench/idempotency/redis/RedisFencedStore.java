@@ -11,9 +11,10 @@ import io.strategybench.strategy.Strategy;
  * with its lock, the counter's (no attempt began since). Else it stores nothing and the attempt is fenced.
  *
  * <p>The counter expires {@code ttl-seconds} after the latest begin or store, never before the key's stored
- * response. Fencing stops a stale holder's effect that reaches the ledger after a newer holder's; one that arrives
- * first, before any higher token was seen, still applies (the ledger cannot know of a token it has not seen), and
- * its attempt is then fenced at the store: its response is not stored.
+ * response. The owner announces its token to the ledger before its effect ({@link
+ * io.strategybench.idempotency.Effect#announce}), so a stale holder's effect is refused whether it reaches the ledger
+ * before or after the newer holder's: a lock TTL shorter than the processing time costs a 409, never a second
+ * order.
  */
 @Strategy(name = "redis-fenced", summary = "a Redis lock per key with a fencing token the ledger and the store check",
     characteristics = {IdempotencyStore.SHARED, IdempotencyStore.REMOTE_STATE, IdempotencyStore.LOCK_TTL,

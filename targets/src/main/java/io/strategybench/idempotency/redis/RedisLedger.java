@@ -40,9 +40,18 @@ public final class RedisLedger implements OrderLedger {
       return redis.call('INCR', KEYS[5])
       """;
 
+  static final String ANNOUNCE = """
+      local high = tonumber(redis.call('HGET', KEYS[1], 'fence') or '0')
+      if tonumber(ARGV[1]) > high then
+        redis.call('HSET', KEYS[1], 'fence', ARGV[1])
+      end
+      return 0
+      """;
+
   private final String prefix;
   private final RedisLink link;
   private final RedisLink.Script create;
+  private final RedisLink.Script announce;
   private final String[] counters;
 
   /**
@@ -62,6 +71,7 @@ public final class RedisLedger implements OrderLedger {
     }
     try {
       this.create = opened.load(CREATE);
+      this.announce = opened.load(ANNOUNCE);
     } catch (RuntimeException e) {
       opened.close();
       throw new IllegalStateException(RedisLink.unreachable("order ledger", uri, e), e);
@@ -79,6 +89,12 @@ public final class RedisLedger implements OrderLedger {
     String[] keys = {orderKey(key), counters[0], counters[1], counters[2], prefix + "ids"};
     CompletableFuture<Long> id = link.eval(create, ScriptOutputType.INTEGER, keys, RedisStore.bytes(fence));
     return id;
+  }
+
+  @Override
+  public CompletionStage<Void> announce(String key, long fence) {
+    return link.<Long>eval(announce, ScriptOutputType.INTEGER, new String[] {orderKey(key)}, RedisStore.bytes(fence))
+        .thenApply(ignored -> null);
   }
 
   /** Orders created for {@code key}, waiting for Redis. */

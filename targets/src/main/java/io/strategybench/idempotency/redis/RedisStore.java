@@ -152,7 +152,10 @@ abstract class RedisStore implements IdempotencyStore {
             crashed.increment();
             return done(new Outcome.Crashed());
           }
-          return effect.apply(attempt.key(), fenced() ? token : 0).thenCompose(response -> {
+          CompletionStage<Void> announced = fenced() ? effect.announce(attempt.key(), token)
+              : CompletableFuture.completedFuture(null);
+          return announced.thenCompose(ignored -> effect.apply(attempt.key(), fenced() ? token : 0))
+              .thenCompose(response -> {
             if (response == null) {
               fencedByLedger.increment();
               return done(new Outcome.Fenced());
