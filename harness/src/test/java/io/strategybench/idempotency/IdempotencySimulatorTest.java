@@ -15,12 +15,16 @@ import io.strategybench.idempotency.IdempotencySimulator.Result;
 import io.strategybench.idempotency.IdempotencySimulator.Workload;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.Strategy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class IdempotencySimulatorTest {
   /** The six stores, by the characteristics they declare (the simulator never sees more). */
@@ -259,6 +263,27 @@ class IdempotencySimulatorTest {
     assertThatThrownBy(() -> IdempotencySimulator.run("odd", Set.of(LOCK_TTL), oneKey()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("odd");
     assertThatThrownBy(() -> oneKey().withCrashes(0.6, 0.6, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theCommandParsesItsOptionsAndPrintsATable() {
+    SimulateIdempotencyCommand command = new SimulateIdempotencyCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.parseArgs("--keys", "20", "--processing-time", "250ms", "--client-timeout", "1s", "--lock-ttl", "50ms",
+        "--crash-after-effect", "0.01", "--strategy", "redis-setnx,redis-fenced", "-p",
+        "redis-setnx:lock-ttl-millis=40");
+    assertThat(command.keys).isEqualTo(20);
+    assertThat(command.processingNanos).isEqualTo(250_000_000L);
+    assertThat(command.lockTtlNanos).isEqualTo(50_000_000L);
+    assertThat(command.crashAfterEffect).isEqualTo(0.01);
+    assertThat(cli.getUsageMessage()).contains("--crash-after-effect").contains("1%").contains("--lock-ttl");
+    Workload w = oneKey();
+    StringWriter text = new StringWriter();
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("result", run("redis-fenced", w));
+    row.put("lockTtlMillis", 50.0);
+    SimulateIdempotencyCommand.printTable(new PrintWriter(text, true), List.of(row), List.of("odd"), w);
+    assertThat(text.toString()).contains("redis-fenced").contains("fenced").contains("odd").contains("skipped");
   }
 
   @Test
