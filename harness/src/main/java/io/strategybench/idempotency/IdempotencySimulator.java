@@ -192,7 +192,8 @@ public final class IdempotencySimulator {
    * @param completionMillisP50 median time from a client's first attempt to its first success (successful clients)
    * @param completionMillisP99 99th percentile of it
    * @param completionMillisMax the longest
-   * @param stuckKeyMillisTotal time keys were held by attempts whose instance had died, summed
+   * @param stuckKeyMillisTotal time keys were held by attempts whose instance had died, summed: from the death
+   *     until the lock expired, an older attempt still running stored the response, or (no expiry) the run ended
    * @param stuckKeyMillisMax the longest such hold
    * @param effectsPerKeyHistogram effects of a key to how many keys had that many
    * @param crashes instances that died
@@ -301,6 +302,7 @@ public final class IdempotencySimulator {
 
     final int[] effectsPerKey;
     final long[] stuckSince;
+    final long[] stuckUntil;
     long attempts;
     long conflicts;
     long fencedOut;
@@ -345,6 +347,7 @@ public final class IdempotencySimulator {
       effectsPerKey = new int[n];
       stuckSince = new long[n];
       Arrays.fill(stuckSince, -1);
+      stuckUntil = new long[n];
     }
 
     void schedule(long at, int type, int a, int b) {
@@ -390,7 +393,7 @@ public final class IdempotencySimulator {
       }
       for (int c = 0; c < w.keys(); c++) {
         if (stuckSince[c] >= 0) {
-          stuck(now - stuckSince[c]);
+          unstick(c, stuckUntil[c] == Long.MAX_VALUE ? now : stuckUntil[c]);
         }
       }
       return result();
@@ -432,13 +435,14 @@ public final class IdempotencySimulator {
         if (recoveryPoints && k.effectDone) {
           // The recovery point says the effect committed: finish the remaining phase (store the response).
           resumed++;
+          unstick(client, now);
           k.holder = -1;
           k.completed = true;
-          stuckSince[client] = -1;
           answer(t, true);
           return;
         }
       }
+      unstick(client, now);
       k.holder = t.id;
       k.takenAt = now;
       t.token = ++k.highestToken;
@@ -499,6 +503,7 @@ public final class IdempotencySimulator {
         return;
       }
       k.completed = true;
+      unstick(t.client, now);
       if (k.holder == t.id) {
         k.holder = -1;
       }
@@ -530,10 +535,11 @@ public final class IdempotencySimulator {
         }
         if (transactional) {
           k.holder = -1; // the dropped connection rolls the transaction back
-        } else if (lockTtl) {
-          stuck(Math.max(0, k.takenAt + ttl - now));
         } else {
-          stuckSince[t.client] = now; // held for the rest of the run
+          // Held until the lock expires (without a TTL, for the rest of the run), or until an older attempt still
+          // running elsewhere stores its response.
+          stuckSince[t.client] = now;
+          stuckUntil[t.client] = lockTtl ? k.takenAt + ttl : Long.MAX_VALUE;
         }
       }
       inFlight.get(instance).clear();
@@ -542,7 +548,13 @@ public final class IdempotencySimulator {
       }
     }
 
-    void stuck(long micros) {
+    /** The key of {@code client} is no longer held by a dead attempt from {@code at} (or its lock's expiry). */
+    void unstick(int client, long at) {
+      if (stuckSince[client] < 0) {
+        return;
+      }
+      long micros = Math.max(0, Math.min(at, stuckUntil[client]) - stuckSince[client]);
+      stuckSince[client] = -1;
       stuckTotal += micros;
       stuckMax = Math.max(stuckMax, micros);
     }

@@ -151,6 +151,11 @@ class IdempotencySimulatorTest {
         assertThat(x.attempts()).isBetween((long) w.keys(), (long) w.keys() * w.maxAttempts());
         assertThat(x.completionMillisP50()).isLessThanOrEqualTo(x.completionMillisP99());
         assertThat(x.completionMillisP99()).isLessThanOrEqualTo(x.completionMillisMax());
+        if (STORES.get(store).contains(LOCK_TTL)) {
+          assertThat(x.stuckKeyMillisMax()).as("%s %s", store, w).isLessThanOrEqualTo(w.lockTtlMillis());
+        } else {
+          assertThat(x.stuckKeyMillisTotal()).as("%s %s", store, w).isZero();
+        }
       }
     }
   }
