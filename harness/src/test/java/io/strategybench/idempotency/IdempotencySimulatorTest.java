@@ -113,6 +113,18 @@ class IdempotencySimulatorTest {
   }
 
   @Test
+  void recoveryPointsAloneDoNotFenceATooSlowAttemptTheFencedCharacteristicDoes() {
+    // The semantics are the declared characteristics': recovery points resume a dead attempt, they say nothing of
+    // a live one whose lock expired. A store whose effect commits only while it still holds the lock (a lock
+    // version) declares FENCED as well, and then the positive control makes no duplicate.
+    Workload w = calm().withLockTtlMillis(50).withClientTimeoutMillis(100).withRetries(5, 50, 1000);
+    assertThat(run("postgres-recovery-points", w).duplicates()).isPositive();
+    Result fenced = IdempotencySimulator.run("fenced-points", Set.of(SHARED, LOCK_TTL, RECOVERY_POINTS, FENCED), w);
+    assertThat(fenced.duplicates()).isZero();
+    assertThat(fenced.fencedOut()).isPositive();
+  }
+
+  @Test
   void crashesAfterTheEffectDuplicateWithALockButNotWithATransactionOrARecoveryPoint() {
     Workload w = calm().withProcessing(100, false).withLockTtlMillis(300).withClientTimeoutMillis(500)
         .withRetries(10, 50, 1000).withCrashes(0.02, 0, 100);
