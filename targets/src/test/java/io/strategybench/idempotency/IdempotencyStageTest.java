@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The order endpoint over HTTP, as a client meets it: 201 then the replay byte for byte with
+ * The order endpoint over HTTP (the order handler works 1 s), as a client meets it: 201 then the replay byte for byte with
  * {@code Idempotent-Replayed: true}; 409 while the key's first request runs; 422 for the key with another body;
  * 400 for a missing or over-long key; 405 for other methods; the server keeps serving after each.
  */
@@ -26,10 +26,12 @@ class IdempotencyStageTest {
   private TargetServer server;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private final InMemoryStore store = new InMemoryStore();
+
   @BeforeEach
   void start() throws Exception {
-    IdempotencyStage stage = new IdempotencyStage(new InMemoryStore(), "in-memory",
-        new LedgerEffect(ledger, 300_000_000L), IdempotencyStage.Config.defaults());
+    IdempotencyStage stage = new IdempotencyStage(store, "in-memory",
+        new LedgerEffect(ledger, 1_000_000_000L), IdempotencyStage.Config.defaults());
     server = new TargetServer(ServerConfig.defaults().withPort(0).withIoThreads(1), List.of(stage),
         Map.of("family", "idempotency", "strategy", "in-memory")).start();
   }
@@ -69,7 +71,9 @@ class IdempotencyStageTest {
   void whileTheFirstRunsTheSecondGets409AndTheKeyWithAnotherBody422() throws Exception {
     CompletableFuture<HttpResponse<String>> first = http.sendAsync(post("order-2", "{\"item\":\"pen\"}").build(),
         HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(100); // the first takes 300 ms
+    while (!store.stats().get("keys").equals(1)) { // until the first holds its key; its work takes 1 s
+      Thread.sleep(5);
+    }
     HttpResponse<String> during = send(post("order-2", "{\"item\":\"pen\"}"));
     assertThat(during.statusCode()).isEqualTo(409);
     assertThat(during.headers().firstValue("Retry-After")).contains("1");

@@ -48,14 +48,18 @@ class InMemoryStoreTest extends StoreContract {
 
   @Test
   void aCrashHoldingTheLockLeavesTheKeyStuckUntilItsTtl() throws Exception {
-    InMemoryStore store = new InMemoryStore(settings(300), io.strategybench.strategy.StrategyContext.system());
+    io.strategybench.strategy.ManualClock clock = new io.strategybench.strategy.ManualClock();
+    InMemoryStore store = new InMemoryStore(settings(300), io.strategybench.strategy.StrategyContext.seeded(clock, 1));
     LedgerEffect effect = new LedgerEffect(ledger, 0);
     Outcome crashed = store.execute(new Attempt("stuck", "fp", Attempt.CrashPoint.HOLDING_LOCK), effect)
         .toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertThat(crashed).isInstanceOf(Outcome.Crashed.class);
     assertThat(store.execute(new Attempt("stuck", "fp"), effect).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(Outcome.InFlight.class);
-    Thread.sleep(400);
+    clock.advance(299_000_000L);
+    assertThat(store.execute(new Attempt("stuck", "fp"), effect).toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .as("1 ms before the lock's TTL").isInstanceOf(Outcome.InFlight.class);
+    clock.advance(1_000_000L);
     assertThat(store.execute(new Attempt("stuck", "fp"), effect).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(Outcome.Processed.class);
     assertThat(ledger.effects("stuck")).isEqualTo(1);
@@ -63,11 +67,12 @@ class InMemoryStoreTest extends StoreContract {
 
   @Test
   void aCrashAfterTheEffectRunsItAgainOnceTheLockExpires() throws Exception {
-    InMemoryStore store = new InMemoryStore(settings(200), io.strategybench.strategy.StrategyContext.system());
+    io.strategybench.strategy.ManualClock clock = new io.strategybench.strategy.ManualClock();
+    InMemoryStore store = new InMemoryStore(settings(200), io.strategybench.strategy.StrategyContext.seeded(clock, 1));
     LedgerEffect effect = new LedgerEffect(ledger, 0);
     store.execute(new Attempt("twice", "fp", Attempt.CrashPoint.AFTER_EFFECT), effect).toCompletableFuture()
         .get(5, TimeUnit.SECONDS);
-    Thread.sleep(300);
+    clock.advance(200_000_000L);
     assertThat(store.execute(new Attempt("twice", "fp"), effect).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(Outcome.Processed.class);
     assertThat(ledger.effects("twice")).as("at least once: the effect ran before the crash and again").isEqualTo(2);

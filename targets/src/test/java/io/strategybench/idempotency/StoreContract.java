@@ -61,6 +61,47 @@ public abstract class StoreContract {
     }
   }
 
+  /**
+   * An effect that says when an attempt holding its key begins its work (a store calls {@code apply}, or, for a
+   * transactional one, {@code processingNanos} inside its transaction): a test waits for that instead of sleeping,
+   * so a slow machine cannot reorder the attempts it means to race.
+   */
+  protected static final class Started implements Effect {
+    private final Effect inner;
+    private final CountDownLatch started = new CountDownLatch(1);
+
+    public Started(Effect inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<StoredResponse> apply(String key, long fence) {
+      started.countDown();
+      return inner.apply(key, fence);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> announce(String key, long fence) {
+      return inner.announce(key, fence);
+    }
+
+    @Override
+    public long processingNanos() {
+      started.countDown();
+      return inner.processingNanos();
+    }
+
+    @Override
+    public StoredResponse created(long id, String key) {
+      return inner.created(id, key);
+    }
+
+    /** Waits until an attempt holding its key began its work. */
+    public void await() throws InterruptedException {
+      assertThat(started.await(30, TimeUnit.SECONDS)).as("an attempt began its work").isTrue();
+    }
+  }
+
   protected final List<IdempotencyStore> threeInstances(IdempotencySettings settings) {
     return List.of(newInstance(settings), newInstance(settings), newInstance(settings));
   }
@@ -101,12 +142,15 @@ public abstract class StoreContract {
   void theKeyWithAnotherRequestIs422AndWhileRunning409() throws Exception {
     List<IdempotencyStore> stores = threeInstances(settings(10_000));
     try {
-      LedgerEffect slow = new LedgerEffect(ledger(stores.get(0)), 500_000_000L);
+      LedgerEffect slow = new LedgerEffect(ledger(stores.get(0)), 2_000_000_000L);
       String key = "k-" + System.nanoTime();
-      CompletableFuture<Outcome> first = stores.get(0).execute(new Attempt(key, "fp-a"), slow).toCompletableFuture();
-      Thread.sleep(100); // the first holds the key (its effect takes 500 ms)
+      Started started = new Started(slow);
+      CompletableFuture<Outcome> first = stores.get(0).execute(new Attempt(key, "fp-a"), started)
+          .toCompletableFuture();
+      started.await(); // the first holds the key; its work takes 2 s
       Outcome during = stores.get(1).execute(new Attempt(key, "fp-a"), slow).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
+      assertThat(first).as("the first still runs").isNotDone();
       assertThat(during).isInstanceOf(Outcome.InFlight.class);
       assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Processed.class);
       Outcome other = stores.get(2).execute(new Attempt(key, "fp-b"), slow).toCompletableFuture()

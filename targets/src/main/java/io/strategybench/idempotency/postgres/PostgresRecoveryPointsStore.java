@@ -36,11 +36,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code AFTER_EFFECT} (after phase 2 committed) leaves it at {@code order_created}: a retry after the lock TTL
  * resumes there and builds the response from the stored order id without a second order: one effect, the same
  * order id. Rows older than {@code ttl-seconds} count as absent.
+ *
+ * <p>It is {@link IdempotencyStore#FENCED}: each phase writes only while its attempt still holds the lock it took,
+ * so an attempt slower than the lock TTL, whose key another took over, rolls its order back (measured: one order).
  */
 @Strategy(name = "postgres-recovery-points", summary = "PostgreSQL: recovery points (brandur/Stripe); a crashed"
     + " attempt is resumed after the lock TTL without running its effect again", characteristics = {
         IdempotencyStore.SHARED, IdempotencyStore.REMOTE_STATE, IdempotencyStore.RECOVERY_POINTS,
-        IdempotencyStore.LOCK_TTL})
+        IdempotencyStore.LOCK_TTL, IdempotencyStore.FENCED})
 public final class PostgresRecoveryPointsStore extends PostgresStore {
   static final String STARTED = "started";
   static final String ORDER_CREATED = "order_created";

@@ -66,7 +66,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
 
   @Test
   void aCrashHoldingTheKeyIs409UntilTheLockTtlThenARetryRunsOnce() throws Exception {
-    List<PostgresRecoveryPointsStore> stores = three(300);
+    List<PostgresRecoveryPointsStore> stores = three(1500);
     try {
       LedgerEffect effect = new LedgerEffect(stores.get(0).ownLedger(), 100_000_000L);
       String key = "crash-lock-" + System.nanoTime();
@@ -75,7 +75,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
       assertThat(effects(key)).isZero();
       assertThat(await(stores.get(1).execute(new Attempt(key, "fp"), effect)))
           .as("stuck: locked at 'started'").isInstanceOf(Outcome.InFlight.class);
-      Thread.sleep(350);
+      Thread.sleep(1700);
       Outcome retry = await(stores.get(1).execute(new Attempt(key, "fp"), effect));
       assertThat(retry).isInstanceOf(Outcome.Processed.class);
       assertThat(effects(key)).isEqualTo(1);
@@ -89,7 +89,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
 
   @Test
   void aCrashAfterTheEffectIsResumedFromOrderCreatedWithoutASecondOrder() throws Exception {
-    List<PostgresRecoveryPointsStore> stores = three(300);
+    List<PostgresRecoveryPointsStore> stores = three(1500);
     try {
       LedgerEffect effect = new LedgerEffect(stores.get(0).ownLedger(), 100_000_000L);
       String key = "crash-effect-" + System.nanoTime();
@@ -98,7 +98,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
       assertThat(effects(key)).as("phase 2 committed the order").isEqualTo(1);
       long orderId = orderIdOf(key);
       assertThat(await(stores.get(1).execute(new Attempt(key, "fp"), effect))).isInstanceOf(Outcome.InFlight.class);
-      Thread.sleep(350);
+      Thread.sleep(1700);
       Outcome retry = await(stores.get(1).execute(new Attempt(key, "fp"), effect));
       assertThat(retry).isInstanceOf(Outcome.Processed.class);
       assertThat(((Outcome.Processed) retry).response()).isEqualTo(effect.created(orderId, key));
@@ -114,7 +114,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
 
   @Test
   void theReaperFreesKeysAbandonedBeforeTheirFirstRecoveryPointOnly() throws Exception {
-    List<PostgresRecoveryPointsStore> stores = three(300);
+    List<PostgresRecoveryPointsStore> stores = three(1500);
     try {
       LedgerEffect effect = new LedgerEffect(stores.get(0).ownLedger(), 0);
       long n = System.nanoTime();
@@ -125,7 +125,7 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
       assertThat(await(stores.get(0).execute(new Attempt(created, "fp", Attempt.CrashPoint.AFTER_EFFECT), effect)))
           .isInstanceOf(Outcome.Crashed.class);
       assertThat(stores.get(2).reap()).as("locks still fresh").isZero();
-      Thread.sleep(350);
+      Thread.sleep(1700);
       assertThat(stores.get(2).reap()).as("only the key at 'started'").isEqualTo(1);
       assertThat(stores.get(2).stats()).containsEntry("reaped", 1L);
       assertThat(await(stores.get(1).execute(new Attempt(started, "fp"), effect))).isInstanceOf(Outcome.Processed.class);
@@ -143,10 +143,11 @@ class PostgresRecoveryPointsStoreTest extends StoreContract {
     List<PostgresRecoveryPointsStore> stores = three(200);
     try {
       String key = "slow-" + System.nanoTime();
-      LedgerEffect slow = new LedgerEffect(stores.get(0).ownLedger(), 400_000_000L);
+      Started slow = new Started(new LedgerEffect(stores.get(0).ownLedger(), 3_000_000_000L));
       LedgerEffect quick = new LedgerEffect(stores.get(0).ownLedger(), 50_000_000L);
       CompletableFuture<Outcome> first = stores.get(0).execute(new Attempt(key, "fp"), slow).toCompletableFuture();
-      Thread.sleep(250);
+      slow.await(); // the first holds the key and works for 3 s; its 200 ms lock expires meanwhile
+      Thread.sleep(300);
       Outcome second = await(stores.get(1).execute(new Attempt(key, "fp"), quick));
       assertThat(second).as("the lock expired: taken over").isInstanceOf(Outcome.Processed.class);
       assertThat(first.get(10, TimeUnit.SECONDS)).as("its order rolled back").isInstanceOf(Outcome.Fenced.class);
