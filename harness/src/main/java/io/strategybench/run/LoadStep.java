@@ -76,7 +76,13 @@ public final class LoadStep implements AutoCloseable {
 
   /** Starts a target server ({@code bench serve} with {@code serve}), in {@code folder}, watched as {@code name}. */
   public TargetProcess target(String name, List<String> serve, Path folder) throws IOException, InterruptedException {
-    TargetProcess target = TargetProcess.start(pluginArgs, serve, folder, Duration.ofSeconds(90));
+    return target(name, serve, folder, 0);
+  }
+
+  /** Starts a target as {@link #target(String, List, Path)} does, on {@code port} (0: a free one). */
+  public TargetProcess target(String name, List<String> serve, Path folder, int port)
+      throws IOException, InterruptedException {
+    TargetProcess target = TargetProcess.start(pluginArgs, serve, folder, Duration.ofSeconds(90), port);
     targets.add(target);
     targetNames.add(name);
     monitor.watch(name, target.pid());

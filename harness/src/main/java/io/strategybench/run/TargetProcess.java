@@ -40,6 +40,15 @@ public final class TargetProcess implements AutoCloseable {
    */
   public static TargetProcess start(List<String> globalArgs, List<String> serveArgs, Path work, Duration timeout)
       throws IOException, InterruptedException {
+    return start(globalArgs, serveArgs, work, timeout, 0);
+  }
+
+  /**
+   * Starts {@code bench serve} as {@link #start(List, List, Path, Duration)} does, on {@code port} (0: a free one):
+   * an instance started again where a killed one listened, so the front that balances over it finds it.
+   */
+  public static TargetProcess start(List<String> globalArgs, List<String> serveArgs, Path work, Duration timeout,
+      int port) throws IOException, InterruptedException {
     Files.createDirectories(work);
     Path portFile = work.resolve("target.port");
     Files.deleteIfExists(portFile);
@@ -47,7 +56,7 @@ public final class TargetProcess implements AutoCloseable {
     List<String> args = new ArrayList<>(globalArgs);
     args.add("serve");
     args.addAll(serveArgs);
-    args.addAll(List.of("--port", "0", "--port-file", portFile.toString()));
+    args.addAll(List.of("--port", String.valueOf(port), "--port-file", portFile.toString()));
     // A large young generation makes young collections rare, and ParallelGC runs no thread beside the I/O
     // thread between them: on a small machine both keep collections out of the target's latency.
     // Its collections are logged (target.log), so a pause seen in the vitals can be read against them.
@@ -69,8 +78,8 @@ public final class TargetProcess implements AutoCloseable {
         }
         Thread.sleep(50);
       }
-      int port = Integer.parseInt(Files.readString(portFile).trim());
-      TargetProcess target = new TargetProcess(process, log, port);
+      int listening = Integer.parseInt(Files.readString(portFile).trim());
+      TargetProcess target = new TargetProcess(process, log, listening);
       target.awaitHealthy(deadline);
       return target;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -135,6 +144,12 @@ public final class TargetProcess implements AutoCloseable {
 
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
+  }
+
+  /** Kills the process as a crash would (SIGKILL: no shutdown hook runs), and waits until it is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   @Override
