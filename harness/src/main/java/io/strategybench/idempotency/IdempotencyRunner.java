@@ -65,7 +65,10 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
       if (run.wants("micro")) {
         micro(plan, chosen, family, servers);
       }
-      if (run.wants("load")) {
+      if (run.wants("load") && !servers.hasLedger()) {
+        run.progress().note("        idempotency: no load runs: they count orders in a Redis ledger, and no"
+            + " redis-server could start (Debian: apt-get install redis-server)");
+      } else if (run.wants("load")) {
         int i = 0;
         List<StrategyDescriptor<IdempotencyStore>> loaded = chosen.stream()
             .filter(d -> plan.loadStrategies().isEmpty() || plan.loadStrategies().contains(d.name())).toList();
