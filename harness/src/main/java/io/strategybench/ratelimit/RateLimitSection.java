@@ -10,6 +10,7 @@ import static io.strategybench.report.ReportWriter.maps;
 import static io.strategybench.report.ReportWriter.ratio;
 import static io.strategybench.report.ReportWriter.times;
 import static io.strategybench.report.ReportWriter.num;
+import static io.strategybench.run.Figures.nested;
 
 import io.strategybench.report.ReportWriter.Column;
 import io.strategybench.results.RunResults.FamilyResults;
@@ -345,17 +346,6 @@ final class RateLimitSection extends FamilySection {
   private static int intOf(Map<String, Object> root, String path) {
     Double v = num(root, path);
     return v == null ? 0 : v.intValue();
-  }
-
-  private static Object nested(Map<String, Object> root, String... path) {
-    Object at = root;
-    for (String p : path) {
-      if (!(at instanceof Map<?, ?> m)) {
-        return null;
-      }
-      at = m.get(p);
-    }
-    return at;
   }
 
   private static String fmt(String format, Double value) {
