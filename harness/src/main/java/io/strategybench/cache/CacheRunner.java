@@ -87,8 +87,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
   }
 
   private static double forkSeconds(CachePlan plan) {
-    return plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 2.0;
+    return plan.micro().iterationSeconds() + 2.0;
   }
 
   private static double loadSeconds(CachePlan.Load load) {

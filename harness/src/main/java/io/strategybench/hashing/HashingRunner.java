@@ -55,8 +55,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
 
   /** Two benchmarks (lookup, build) per node count and thread count, each a forked JVM. */
   private static double microSeconds(HashingPlan plan) {
-    double perRun = plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 1.0;
+    double perRun = plan.micro().iterationSeconds() + 1.0;
     return 2 * plan.microNodes().size() * plan.microThreads().size() * perRun;
   }
 

@@ -44,9 +44,7 @@ final class LbRunner extends PlanRun<LbPlan> {
   }
 
   private double perMicro() {
-    return plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
-        * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
-            * plan.micro().iterationMillis()) / 1000.0);
+    return plan.microThreads().size() * (1.5 + plan.microBackends().size() * plan.micro().iterationSeconds());
   }
 
   @Override

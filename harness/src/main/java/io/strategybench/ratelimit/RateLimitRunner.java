@@ -59,8 +59,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
   }
 
   private static double microSeconds(RateLimitPlan plan) {
-    double perParam = plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 1.0;
+    double perParam = plan.micro().iterationSeconds() + 1.0;
     return plan.microThreads().size() * plan.microKeys().size() * perParam;
   }
 

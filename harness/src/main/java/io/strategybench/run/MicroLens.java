@@ -51,6 +51,11 @@ public final class MicroLens {
       }
     }
 
+    /** Seconds of warm-up and measured iterations, all forks together, for one benchmark and parameter set. */
+    public double iterationSeconds() {
+      return forks * (warmupIterations * warmupMillis + iterations * iterationMillis) / 1000.0;
+    }
+
     /** 3 warm-up and 5 measured iterations of 1 s, 1 fork. */
     public static Settings standard() {
       return new Settings(3, 1000, 5, 1000, 1);
