@@ -74,21 +74,13 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     double perLoad = loadSeconds(plan);
 
     if (run.wants("simulate")) {
-      int i = 0;
-      for (StrategyDescriptor<ConsistentHash> d : chosen) {
-        run.stopIfInterrupted();
-        progress.step(String.format("hashing simulate %s (%d/%d)", d.name(), ++i, chosen.size()), perSimulate);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          Map<String, Object> simulate = simulate(plan, d);
-          synchronized (run.results()) {
-            s.simulate = simulate;
-          }
-        } catch (RuntimeException e) {
-          run.fail(s, "simulate", e);
-        }
-        run.save();
-      }
+      run.eachStrategy(family, "simulate", "hashing simulate", chosen, StrategyDescriptor::name, d -> perSimulate,
+          (d, s) -> {
+            Map<String, Object> simulate = simulate(plan, d);
+            synchronized (run.results()) {
+              s.simulate = simulate;
+            }
+          });
     }
 
     if (run.wants("micro")) {
@@ -111,30 +103,21 @@ final class HashingRunner extends PlanRun<HashingPlan> {
         run.familyFailed(family, "load", e);
         return;
       }
-      int i = 0;
-      for (StrategyDescriptor<ConsistentHash> d : chosen) {
-        run.stopIfInterrupted();
-        progress.step(String.format("hashing load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          Map<String, Object> load = load(plan, rate, d.name());
-          synchronized (run.results()) {
-            s.load = load;
-          }
-          @SuppressWarnings("unchecked")
-          Map<String, Object> cache = (Map<String, Object>) load.get("cache");
-          progress.note(String.format(Locale.ROOT,
-              "        %s: hit ratio %.1f%%, origin %.0f req/s, client p99 %s ms, %.0f req/s, errors %.2f%%",
-              d.name(), Figures.asDouble(cache.get("hitRatio")) * 100,
-              Figures.asDouble(cache.get("originRps")),
-              Figures.fmt(Figures.nested(load, "client", "p99Millis")),
-              Figures.asDouble(load.get("throughputRps")),
-              Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
-        } catch (IOException | RuntimeException e) {
-          run.fail(s, "load", e);
+      run.eachStrategy(family, "load", "hashing load", chosen, StrategyDescriptor::name, d -> perLoad, (d, s) -> {
+        Map<String, Object> load = load(plan, rate, d.name());
+        synchronized (run.results()) {
+          s.load = load;
         }
-        run.save();
-      }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cache = (Map<String, Object>) load.get("cache");
+        progress.note(String.format(Locale.ROOT,
+            "        %s: hit ratio %.1f%%, origin %.0f req/s, client p99 %s ms, %.0f req/s, errors %.2f%%",
+            d.name(), Figures.asDouble(cache.get("hitRatio")) * 100,
+            Figures.asDouble(cache.get("originRps")),
+            Figures.fmt(Figures.nested(load, "client", "p99Millis")),
+            Figures.asDouble(load.get("throughputRps")),
+            Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
+      });
     }
   }
 

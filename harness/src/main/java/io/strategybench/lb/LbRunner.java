@@ -4,7 +4,6 @@ import io.strategybench.backend.SimulatedBackendSpec;
 import io.strategybench.family.PlanRun;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.results.RunResults.StrategyResults;
 import io.strategybench.run.Calibration;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
@@ -71,25 +70,16 @@ final class LbRunner extends PlanRun<LbPlan> {
     }
   }
 
-  private void simulate(FamilyResults family) throws IOException {
+  private void simulate(FamilyResults family) throws IOException, InterruptedException {
     LbWorkload workload = new LbWorkload(pool(plan.faults(plan.simulateSeconds())), plan.rate(), true,
         TimeUnit.SECONDS.toNanos(plan.simulateSeconds()), plan.clients(), plan.sessions(), HealthPolicy.defaults(),
         plan.seed());
-    int i = 0;
-    for (StrategyDescriptor<LoadBalancer> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("lb simulate %s (%d/%d)", d.name(), ++i, chosen.size()), 0.3);
-      StrategyResults s = family.strategy(d.name());
-      try {
-        LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
-        synchronized (run.results()) {
-          s.simulate = Figures.toMap(r);
-        }
-      } catch (RuntimeException e) {
-        run.fail(s, "simulate", e);
+    run.eachStrategy(family, "simulate", "lb simulate", chosen, StrategyDescriptor::name, d -> 0.3, (d, s) -> {
+      LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
+      synchronized (run.results()) {
+        s.simulate = Figures.toMap(r);
       }
-      run.save();
-    }
+    });
   }
 
   private void load(FamilyResults family) throws IOException, InterruptedException {
@@ -101,31 +91,22 @@ final class LbRunner extends PlanRun<LbPlan> {
       run.familyFailed(family, "load", e);
       return;
     }
-    int i = 0;
-    for (StrategyDescriptor<LoadBalancer> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad());
-      StrategyResults s = family.strategy(d.name());
-      try {
-        Map<String, Object> load = load(rate, d.name());
-        synchronized (run.results()) {
-          s.load = load;
-          Object unavailable = load.get("dispatchedWhileUnavailable");
-          long value = unavailable instanceof Number n ? n.longValue() : -1;
-          s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
-              + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
-              + " the health rules, whatever the machine does"));
-        }
-        run.progress().note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s,"
-            + " errors %.2f%%", d.name(), Figures.fmt(Figures.nested(load, "client", "p99Millis")),
-            Figures.asDouble(Figures.nested(load, "server", "p99Micros")) / 1000,
-            Figures.asDouble(load.get("throughputRps")),
-            Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
-      } catch (IOException | RuntimeException e) {
-        run.fail(s, "load", e);
+    run.eachStrategy(family, "load", "lb load", chosen, StrategyDescriptor::name, d -> perLoad(), (d, s) -> {
+      Map<String, Object> load = load(rate, d.name());
+      synchronized (run.results()) {
+        s.load = load;
+        Object unavailable = load.get("dispatchedWhileUnavailable");
+        long value = unavailable instanceof Number n ? n.longValue() : -1;
+        s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
+            + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
+            + " the health rules, whatever the machine does"));
       }
-      run.save();
-    }
+      run.progress().note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s,"
+          + " errors %.2f%%", d.name(), Figures.fmt(Figures.nested(load, "client", "p99Millis")),
+          Figures.asDouble(Figures.nested(load, "server", "p99Micros")) / 1000,
+          Figures.asDouble(load.get("throughputRps")),
+          Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
+    });
   }
 
   /** The target of a load-balancing run: the strategy before the plan's simulated backends, with {@code faults}. */

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What a family's part of a suite run may use: the strategies the user chose, the lenses the suite wants, the
@@ -70,6 +72,36 @@ public interface RunContext {
    */
   void microEach(FamilyResults family, List<String> strategies, double stepSeconds, MicroMeasure measure)
       throws IOException;
+
+  /**
+   * One lens of a family, strategy by strategy: each a step of the progress line ({@code <label> <name> (i/n)}),
+   * a failure recorded in that strategy's errors for {@code lens}, the results saved after each.
+   *
+   * @param items the strategies, as descriptors or names ({@code nameOf} gives each one's name)
+   * @param seconds the estimate of each step, for the progress line
+   */
+  default <T> void eachStrategy(FamilyResults family, String lens, String label, List<T> items,
+      Function<T, String> nameOf, ToDoubleFunction<T> seconds, StrategyStep<T> step)
+      throws IOException, InterruptedException {
+    int i = 0;
+    for (T item : items) {
+      String name = nameOf.apply(item);
+      stopIfInterrupted();
+      progress().step(String.format("%s %s (%d/%d)", label, name, ++i, items.size()), seconds.applyAsDouble(item));
+      StrategyResults s = family.strategy(name);
+      try {
+        step.run(item, s);
+      } catch (IOException | RuntimeException e) {
+        fail(s, lens, e);
+      }
+      save();
+    }
+  }
+
+  /** One strategy's step of {@link #eachStrategy}: its results go into {@code s}, under the results' monitor. */
+  interface StrategyStep<T> {
+    void run(T strategy, StrategyResults s) throws IOException, InterruptedException;
+  }
 
   /** JMH of one strategy, its JSON written to {@code json}; {@code step} receives a line per forked run. */
   interface MicroMeasure {
