@@ -345,10 +345,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     load.put("originCapacity", plan.originCapacity());
     load.put("originQueue", plan.originQueue());
     load.put("responseBytes", plan.responseBytes());
-    load.put("rate", plan.rate().json());
-    if (!plan.rate().isShare()) {
-      load.put("rateRps", plan.rate().perSecond());
-    }
+    plan.rate().putInto(load);
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());

@@ -192,10 +192,7 @@ final class LbRunner extends PlanRun<LbPlan> {
     simulate.put("faults", plan.faults(plan.simulateSeconds()));
     w.put("simulate", simulate);
     Map<String, Object> load = new LinkedHashMap<>();
-    load.put("rate", plan.load().json());
-    if (!plan.load().isShare()) {
-      load.put("rateRps", plan.load().perSecond());
-    }
+    plan.load().putInto(load);
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());
