@@ -79,7 +79,18 @@ public final class MicroLens {
    * @param opsPerSecond operations per second across all threads
    */
   public record Score(String strategy, String benchmark, Map<String, String> params, int threads, double nsPerOp,
-      double nsPerOpError, double opsPerSecond) {}
+      double nsPerOpError, double opsPerSecond) {
+    /** This score's ns/op over {@code other}'s, to three decimals: below 1, this one is faster. */
+    public double over(Score other) {
+      return Math.round(nsPerOp / other.nsPerOp * 1000) / 1000.0;
+    }
+
+    /** Records this score in a comparison row: {@code <name>NsPerOp} and {@code <name>NsPerOpError}. */
+    public void putInto(Map<String, Object> row, String name) {
+      row.put(name + "NsPerOp", nsPerOp);
+      row.put(name + "NsPerOpError", nsPerOpError);
+    }
+  }
 
   /**
    * Runs {@code benchmark} (a class name) for every strategy and thread count.
