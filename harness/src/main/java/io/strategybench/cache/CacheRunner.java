@@ -311,13 +311,8 @@ final class CacheRunner extends PlanRun<CachePlan> {
 
   private Map<String, String> gatlingProperties(CachePlan.Load load, TargetProcess target, Path work, String scenario,
       int seconds, int warmup) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("target.url", target.url());
+    Map<String, String> p = run.loadProperties(target, load.rate().perSecond(), seconds, warmup);
     p.put("scenario", scenario);
-    p.put("rate", String.valueOf(load.rate().perSecond()));
-    p.put("duration", String.valueOf(seconds));
-    p.put("warmup", String.valueOf(warmup));
-    p.put("profile", run.profile());
     p.put("keys", String.valueOf(load.keys()));
     p.put("zipf", String.valueOf(load.zipf()));
     p.put("seed", "1");

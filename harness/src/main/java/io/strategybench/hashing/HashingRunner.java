@@ -262,11 +262,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     try (LoadStep step = run.loadStep("hashing " + strategy, work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> properties = properties(plan);
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(rate));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      properties.putAll(run.loadProperties(target, rate, plan.loadSeconds(), plan.warmupSeconds()));
       GatlingRun.Result gatling = step.gatling(io.strategybench.hashing.HashingSimulation.class, properties,
           "request");
       Map<String, Object> stats = target.stats();

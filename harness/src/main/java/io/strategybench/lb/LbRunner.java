@@ -146,11 +146,7 @@ final class LbRunner extends PlanRun<LbPlan> {
     try (LoadStep step = run.loadStep("lb " + strategy, work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> properties = properties();
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(rate));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      properties.putAll(run.loadProperties(target, rate, plan.loadSeconds(), plan.warmupSeconds()));
       GatlingRun.Result gatling = step.gatling(LoadBalancingSimulation.class, properties, "request");
       Map<String, Object> stats = target.stats();
       Map<String, Object> lb = Figures.asMap(Figures.asMap(stats.get("stages")).get("lb"));

@@ -8,6 +8,7 @@ import io.strategybench.strategy.StrategyDescriptor;
 import io.strategybench.strategy.StrategyRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -117,6 +118,20 @@ public interface RunContext {
 
   /** Begins a load step in {@code work}, labelled {@code label} on the progress line. */
   LoadStep loadStep(String label, Path work) throws IOException, InterruptedException;
+
+  /**
+   * Gatling's properties every steady load run sets: the target's URL, the rate in requests per second, the
+   * measured and warm-up seconds, and the run's arrival profile.
+   */
+  default Map<String, String> loadProperties(TargetProcess target, double rate, int seconds, int warmupSeconds) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    properties.put("target.url", target.url());
+    properties.put("rate", String.valueOf(rate));
+    properties.put("duration", String.valueOf(seconds));
+    properties.put("warmup", String.valueOf(warmupSeconds));
+    properties.put("profile", profile());
+    return properties;
+  }
 
   /** The raw material of a load run, relative to the run folder. */
   Map<String, String> loadFiles(GatlingRun.Result gatling, Path work);
