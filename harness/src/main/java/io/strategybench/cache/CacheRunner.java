@@ -246,10 +246,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
           line -> run.progress().step("cache " + line + " (Caffeine and ConcurrentHashMap)", 6 * perFork));
       all.addAll(references);
       List<Map<String, Object>> rows = CacheMicro.versusReferences(all);
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(references, List.class));
-      reference.put("versusCaffeine", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(references, "versusCaffeine", rows, file);
       synchronized (run.results()) {
         family.reference = reference;
         StrategyResults lru = family.strategy("lru");
@@ -280,12 +277,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
         }
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the cache reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "cache", e);
     }
     run.save();
   }

@@ -18,7 +18,6 @@ import io.strategybench.hashing.HashingSimulator;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
-import io.strategybench.server.Json;
 import io.strategybench.strategy.SettingDescriptor;
 import io.strategybench.strategy.StrategyDescriptor;
 import java.io.IOException;
@@ -184,11 +183,8 @@ final class HashingRunner extends PlanRun<HashingPlan> {
       List<MicroLens.Score> scores = HashingMicro.reference(plan.microNodes(), plan.microThreads(), plan.micro(),
           run.registry().plugins(), run.folder().resolve(file),
           line -> run.progress().step("hashing " + line + " (jump hash vs Guava)", perMicro / plan.microThreads().size()));
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
       List<Map<String, Object>> rows = HashingMicro.jumpVsGuava(scores);
-      reference.put("jumpVsGuava", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(scores, "jumpVsGuava", rows, file);
       StrategyResults jump = jumpOf(family);
       synchronized (run.results()) {
         family.reference = reference;
@@ -214,12 +210,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
             Figures.asDouble(row.get("guavaNsPerOp")), Figures.asDouble(row.get("ratio"))));
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the jump-hash reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "jump-hash", e);
     }
   }
 

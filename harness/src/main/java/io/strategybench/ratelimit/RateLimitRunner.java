@@ -18,7 +18,6 @@ import io.strategybench.ratelimit.RedisForSimulation;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
-import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -168,10 +167,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
           line -> run.progress().step("ratelimit " + line + " (token bucket vs libraries)",
               perMicro / plan.microThreads().size()));
       List<Map<String, Object>> rows = RateLimitMicro.versusReferences(scores);
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
-      reference.put("tokenBucketVsReferences", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(scores, "tokenBucketVsReferences", rows, file);
       StrategyResults bucket = family.strategy("token-bucket");
       synchronized (run.results()) {
         family.reference = reference;
@@ -207,12 +203,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
             Figures.asDouble(row.get("ratio"))));
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the rate-limit reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "rate-limit", e);
     }
   }
 

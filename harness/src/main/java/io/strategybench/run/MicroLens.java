@@ -36,6 +36,19 @@ public final class MicroLens {
   private MicroLens() {}
 
   /**
+   * A family's reference results: the reference benchmark's scores, its comparison rows under {@code rowsKey},
+   * and its JMH JSON ({@code jmhJson}, relative to the run folder).
+   */
+  public static Map<String, Object> referenceResults(List<Score> scores, String rowsKey,
+      List<Map<String, Object>> rows, String jmhJson) {
+    Map<String, Object> reference = new LinkedHashMap<>();
+    reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+    reference.put(rowsKey, rows);
+    reference.put("jmhJson", jmhJson);
+    return reference;
+  }
+
+  /**
    * How long JMH measures.
    *
    * @param warmupIterations warm-up iterations per fork

@@ -60,6 +60,19 @@ public interface RunContext {
   /** Records that the family as a whole failed in {@code lens} (its calibration, a reference benchmark). */
   void familyFailed(FamilyResults family, String lens, Exception e);
 
+  /**
+   * Records that the family's reference benchmark failed, unless the run was interrupted: in the family's errors
+   * and on the progress line ({@code the <what> reference benchmark failed}); the run goes on.
+   */
+  default void referenceFailed(FamilyResults family, String what, Exception e) {
+    if (!isInterrupted()) {
+      synchronized (results()) {
+        family.errors.add("micro reference: " + e.getMessage());
+      }
+      progress().note("        the " + what + " reference benchmark failed: " + e.getMessage());
+    }
+  }
+
   /** Unwinds the run when it has been interrupted (Ctrl-C): call between steps. */
   void stopIfInterrupted();
 
