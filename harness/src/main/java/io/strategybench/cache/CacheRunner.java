@@ -293,7 +293,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
         "--origin-time", originTime, "--origin-capacity", String.valueOf(originCapacity),
         "--origin-queue", String.valueOf(originQueue)));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     return serve;
   }

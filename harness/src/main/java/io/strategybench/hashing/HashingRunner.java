@@ -228,7 +228,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
         String.valueOf(plan.originQueue()), "--cache-response-bytes", String.valueOf(plan.responseBytes()),
         "--node-events-from", "reset"));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     for (String event : events) {
       serve.add("--node-event");

@@ -117,7 +117,7 @@ final class LbRunner extends PlanRun<LbPlan> {
         "--sim-service-time", plan.serviceTime(), "--sim-queue", String.valueOf(plan.queue()),
         "--sim-response-bytes", String.valueOf(plan.responseBytes())));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     for (String fault : faults) {
       serve.add("--sim-fault");

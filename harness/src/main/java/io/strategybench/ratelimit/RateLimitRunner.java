@@ -325,7 +325,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
         "--io-threads", String.valueOf(plan.ioThreads()),
         "--rule", "name=api,key=header:X-Api-Key,limit=" + plan.loadLimit() + ",window=1s",
         "--simulated", "2", "--sim-weights", "1,1", "--sim-capacities", "512,512", "--sim-service-time", "const:1ms",
-        "--sim-queue", "1024", "--sim-response-bytes", "256", "--hlog", work.resolve("server.hlog").toString()));
+        "--sim-queue", "1024", "--sim-response-bytes", "256", "--hlog", LoadStep.serverLog(work).toString()));
     if (RedisForSimulation.needsRedis(strategy) && redisUri != null) {
       serve.addAll(List.of("-p", "redis=" + redisUri));
     }
@@ -379,7 +379,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
         instances.add(step.target("instance " + i, serveArgs(plan, strategy, redisUri, dir), dir));
       }
       List<String> front = new ArrayList<>(List.of("--family", "lb", "--strategy", "round-robin", "--io-threads",
-          String.valueOf(plan.ioThreads()), "--hlog", work.resolve("server.hlog").toString()));
+          String.valueOf(plan.ioThreads()), "--hlog", LoadStep.serverLog(work).toString()));
       for (TargetProcess t : instances) {
         front.addAll(List.of("--backend", "127.0.0.1:" + t.port()));
       }

@@ -129,7 +129,7 @@ final class PipelineRunner implements FamilyRun {
       serve.addAll(List.of("--stage", stage));
     }
     serve.addAll(List.of("--io-threads", String.valueOf(plan.ioThreads()), "--hlog",
-        work.resolve("server.hlog").toString()));
+        LoadStep.serverLog(work).toString()));
     serve.addAll(plan.serve().getOrDefault(PipelinePlan.SERVER, List.of()));
     for (String stage : variant) {
       serve.addAll(plan.serve().getOrDefault(PipelinePlan.family(stage), List.of()));
