@@ -231,8 +231,8 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
                       + " the limiter, whatever the machine does"));
             }
           }
-          run.progress().note(String.format(Locale.ROOT, "        %s: abusive key admitted %.1f/s (limit %d/s), 429 share"
-              + " good %.1f%% abusive %.1f%%, decision p99 %s µs, client p99 %s ms", d.name(),
+          run.progress().note(String.format(Locale.ROOT, "        %s: abusive key admitted %.1f/s (limit %d/s),"
+              + " 429 share good %.1f%% abusive %.1f%%, decision p99 %s µs, client p99 %s ms", d.name(),
               Figures.asDouble(rl.get("maxAdmittedPerKeyPerSecond")), plan.loadLimit(),
               Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "good", "rejectedShare")) * 100,
               Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "abusive", "rejectedShare")) * 100,

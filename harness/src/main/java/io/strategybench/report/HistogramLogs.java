@@ -24,7 +24,10 @@ public final class HistogramLogs {
     return total;
   }
 
-  /** Passes each interval of {@code file} whose tag {@code keep} accepts (a null tag as "") to {@code each}, in order; none when the file does not exist. */
+  /**
+   * Passes each interval of {@code file} whose tag {@code keep} accepts (a null tag is passed as "") to
+   * {@code each}, in order; none when the file does not exist.
+   */
   public static void forEach(Path file, Predicate<String> keep, Consumer<Histogram> each) {
     if (file == null || !Files.isRegularFile(file)) {
       return;
