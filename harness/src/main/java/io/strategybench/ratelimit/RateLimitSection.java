@@ -141,7 +141,7 @@ final class RateLimitSection extends FamilySection {
     int localCount = 0;
     int remoteCount = 0;
     for (StrategyResults s : strategies) {
-      List<Map<String, Object>> runs = benchmarks(s.micro);
+      List<Map<String, Object>> runs = microBenchmarks(s);
       boolean isRemote = runs.stream().map(b -> num(b, "nsPerOp")).anyMatch(ns -> ns != null && ns > REMOTE_NANOS);
       if (runs.isEmpty()) {
         continue;
@@ -212,17 +212,13 @@ final class RateLimitSection extends FamilySection {
   }
 
   private static Double micro(StrategyResults s, int keys, int threads) {
-    for (Map<String, Object> b : benchmarks(s.micro)) {
+    for (Map<String, Object> b : microBenchmarks(s)) {
       if (b.get("params") instanceof Map<?, ?> p && String.valueOf(keys).equals(String.valueOf(p.get("keys")))
           && num(b, "threads") != null && num(b, "threads") == threads) {
         return num(b, "nsPerOp");
       }
     }
     return null;
-  }
-
-  private static List<Map<String, Object>> benchmarks(Map<String, Object> micro) {
-    return micro == null ? List.of() : maps(micro.get("benchmarks"));
   }
 
   // ---- load --------------------------------------------------------------------------------------------------
