@@ -65,19 +65,16 @@ public final class CacheMicro {
       row.put("operation", ours.benchmark());
       row.put("capacity", Integer.parseInt(ours.params().get("capacity")));
       row.put("threads", ours.threads());
-      row.put("oursNsPerOp", ours.nsPerOp());
-      row.put("oursNsPerOpError", ours.nsPerOpError());
-      row.put("caffeineNsPerOp", caffeine.nsPerOp());
-      row.put("caffeineNsPerOpError", caffeine.nsPerOpError());
+      ours.putInto(row, "ours");
+      caffeine.putInto(row, "caffeine");
       if (map != null) {
         row.put("mapNsPerOp", map.nsPerOp());
-        row.put("overMap", Math.round(ours.nsPerOp() / map.nsPerOp() * 1000) / 1000.0);
+        row.put("overMap", ours.over(map));
       }
-      row.put("ratio", Math.round(ours.nsPerOp() / caffeine.nsPerOp() * 1000) / 1000.0);
+      row.put("ratio", ours.over(caffeine));
       if (sameThread != null) {
-        row.put("caffeineSameThreadNsPerOp", sameThread.nsPerOp());
-        row.put("caffeineSameThreadNsPerOpError", sameThread.nsPerOpError());
-        row.put("ratioSameThread", Math.round(ours.nsPerOp() / sameThread.nsPerOp() * 1000) / 1000.0);
+        sameThread.putInto(row, "caffeineSameThread");
+        row.put("ratioSameThread", ours.over(sameThread));
       }
       rows.add(row);
     }

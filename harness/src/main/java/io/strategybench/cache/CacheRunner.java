@@ -87,8 +87,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
   }
 
   private static double forkSeconds(CachePlan plan) {
-    return plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 2.0;
+    return plan.micro().iterationSeconds() + 2.0;
   }
 
   private static double loadSeconds(CachePlan.Load load) {
@@ -145,7 +144,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
   private record Workload(Trace trace, List<Capacity> capacities, String source) {}
 
   private void simulate(CachePlan plan, List<StrategyDescriptor<CachePolicy>> chosen, FamilyResults family,
-      Map<String, Object> description) throws IOException {
+      Map<String, Object> description) throws IOException, InterruptedException {
     List<Workload> workloads = new ArrayList<>();
     run.progress().step("cache simulate: generating and reading workloads", 1);
     for (String spec : plan.workloads()) {
@@ -182,59 +181,50 @@ final class CacheRunner extends PlanRun<CachePlan> {
     Map<String, Map<String, Long>> optimum = new LinkedHashMap<>();
     List<StrategyDescriptor<CachePolicy>> ordered = new ArrayList<>(chosen);
     ordered.sort((a, b) -> Boolean.compare(!clairvoyant(a), !clairvoyant(b))); // the optimum first: the bound
-    int i = 0;
-    for (StrategyDescriptor<CachePolicy> d : ordered) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("cache simulate %s (%d/%d)", d.name(), ++i, ordered.size()), per);
-      StrategyResults s = family.strategy(d.name());
-      try {
-        List<Map<String, Object>> out = new ArrayList<>();
-        long above = 0;
-        for (Workload w : workloads) {
-          List<Map<String, Object>> points = new ArrayList<>();
-          for (Capacity c : w.capacities()) {
-            CacheSimulationResult r = CacheSimulator.run(d, Map.of(), w.trace(), c.value(), c.bytes(),
-                future.get(w.trace()), plan.seed());
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("capacity", r.capacity());
-            point.put("capacityUnit", r.capacityUnit());
-            point.put("hits", r.hits());
-            point.put("hitRatio", r.hitRatio());
-            point.put("byteHitRatio", r.byteHitRatio());
-            point.put("evictions", r.evictions());
-            point.put("nanosPerRequest", r.nanosPerRequest());
-            if (!r.policy().isEmpty()) {
-              point.put("policy", r.policy());
-            }
-            points.add(point);
-            String at = w.trace().name() + "@" + r.capacity();
-            if (clairvoyant(d)) {
-              optimum.computeIfAbsent(d.name(), k -> new LinkedHashMap<>()).put(at, r.hits());
-            } else if (optimum.containsKey("opt") && optimum.get("opt").containsKey(at)
-                && r.hits() > optimum.get("opt").get(at)) {
-              above++;
-            }
+    run.eachStrategy(family, "simulate", "cache simulate", ordered, StrategyDescriptor::name, d -> per, (d, s) -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      long above = 0;
+      for (Workload w : workloads) {
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (Capacity c : w.capacities()) {
+          CacheSimulationResult r = CacheSimulator.run(d, Map.of(), w.trace(), c.value(), c.bytes(),
+              future.get(w.trace()), plan.seed());
+          Map<String, Object> point = new LinkedHashMap<>();
+          point.put("capacity", r.capacity());
+          point.put("capacityUnit", r.capacityUnit());
+          point.put("hits", r.hits());
+          point.put("hitRatio", r.hitRatio());
+          point.put("byteHitRatio", r.byteHitRatio());
+          point.put("evictions", r.evictions());
+          point.put("nanosPerRequest", r.nanosPerRequest());
+          if (!r.policy().isEmpty()) {
+            point.put("policy", r.policy());
           }
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("workload", w.trace().name());
-          m.put("source", w.source());
-          m.put("requests", w.trace().requests());
-          m.put("distinctKeys", w.trace().distinctKeys());
-          m.put("points", points);
-          out.add(m);
-        }
-        synchronized (run.results()) {
-          s.simulate = new LinkedHashMap<>(Map.of("workloads", out));
-          if (!clairvoyant(d) && optimum.containsKey("opt")) {
-            s.checks.add(new Check("never more hits than Belady's optimum, on every workload and capacity",
-                "simulate", above == 0, above, "== 0 points above"));
+          points.add(point);
+          String at = w.trace().name() + "@" + r.capacity();
+          if (clairvoyant(d)) {
+            optimum.computeIfAbsent(d.name(), k -> new LinkedHashMap<>()).put(at, r.hits());
+          } else if (optimum.containsKey("opt") && optimum.get("opt").containsKey(at)
+              && r.hits() > optimum.get("opt").get(at)) {
+            above++;
           }
         }
-      } catch (RuntimeException e) {
-        run.fail(s, "simulate", e);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("workload", w.trace().name());
+        m.put("source", w.source());
+        m.put("requests", w.trace().requests());
+        m.put("distinctKeys", w.trace().distinctKeys());
+        m.put("points", points);
+        out.add(m);
       }
-      run.save();
-    }
+      synchronized (run.results()) {
+        s.simulate = new LinkedHashMap<>(Map.of("workloads", out));
+        if (!clairvoyant(d) && optimum.containsKey("opt")) {
+          s.checks.add(new Check("never more hits than Belady's optimum, on every workload and capacity",
+              "simulate", above == 0, above, "== 0 points above"));
+        }
+      }
+    });
   }
 
   // ---- micro -------------------------------------------------------------------------------------------------
@@ -256,10 +246,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
           line -> run.progress().step("cache " + line + " (Caffeine and ConcurrentHashMap)", 6 * perFork));
       all.addAll(references);
       List<Map<String, Object>> rows = CacheMicro.versusReferences(all);
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(references, List.class));
-      reference.put("versusCaffeine", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(references, "versusCaffeine", rows, file);
       synchronized (run.results()) {
         family.reference = reference;
         StrategyResults lru = family.strategy("lru");
@@ -290,12 +277,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
         }
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the cache reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "cache", e);
     }
     run.save();
   }
@@ -311,7 +293,7 @@ final class CacheRunner extends PlanRun<CachePlan> {
         "--origin-time", originTime, "--origin-capacity", String.valueOf(originCapacity),
         "--origin-queue", String.valueOf(originQueue)));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     return serve;
   }
@@ -321,13 +303,8 @@ final class CacheRunner extends PlanRun<CachePlan> {
 
   private Map<String, String> gatlingProperties(CachePlan.Load load, TargetProcess target, Path work, String scenario,
       int seconds, int warmup) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("target.url", target.url());
+    Map<String, String> p = run.loadProperties(target, load.rate().perSecond(), seconds, warmup);
     p.put("scenario", scenario);
-    p.put("rate", String.valueOf(load.rate().perSecond()));
-    p.put("duration", String.valueOf(seconds));
-    p.put("warmup", String.valueOf(warmup));
-    p.put("profile", run.profile());
     p.put("keys", String.valueOf(load.keys()));
     p.put("zipf", String.valueOf(load.zipf()));
     p.put("seed", "1");
@@ -401,26 +378,17 @@ final class CacheRunner extends PlanRun<CachePlan> {
       throws IOException, InterruptedException {
     CachePlan.Load load = plan.load();
     List<String> runs = policies.stream().filter(p -> loads(plan, p)).toList();
-    int i = 0;
-    for (String policy : runs) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("cache load %s (%d/%d)", policy, ++i, runs.size()), loadSeconds(load));
-      StrategyResults s = family.strategy(policy);
+    run.eachStrategy(family, "load", "cache load", runs, policy -> policy, policy -> loadSeconds(load), (policy, s) -> {
       Path work = run.folder().resolve("load").resolve(FAMILY).resolve(policy);
-      try {
-        Map<String, Object> result = loadRun(policy, serveArgs(load, policy, work, load.originTime(),
-            load.originCapacity(), load.originQueue()), work,
-            target -> gatlingProperties(load, target, work, "steady", load.seconds(), load.warmupSeconds()),
-            load.seconds(), false, null);
-        synchronized (run.results()) {
-          s.load = result;
-        }
-        note(policy, result);
-      } catch (IOException | RuntimeException e) {
-        run.fail(s, "load", e);
+      Map<String, Object> result = loadRun(policy, serveArgs(load, policy, work, load.originTime(),
+          load.originCapacity(), load.originQueue()), work,
+          target -> gatlingProperties(load, target, work, "steady", load.seconds(), load.warmupSeconds()),
+          load.seconds(), false, null);
+      synchronized (run.results()) {
+        s.load = result;
       }
-      run.save();
-    }
+      note(policy, result);
+    });
   }
 
   @SuppressWarnings("unchecked")

@@ -112,10 +112,7 @@ final class CacheSection extends FamilySection {
   }
 
   private static Double micro(StrategyResults s, String benchmark, int threads) {
-    if (s.micro == null) {
-      return null;
-    }
-    for (Map<String, Object> b : maps(s.micro.get("benchmarks"))) {
+    for (Map<String, Object> b : microBenchmarks(s)) {
       if (benchmark.equals(b.get("benchmark")) && num(b, "threads") == threads) {
         return num(b, "nsPerOp");
       }
@@ -220,12 +217,10 @@ final class CacheSection extends FamilySection {
     Map<String, Map<String, Double>> put = new LinkedHashMap<>();
     List<Map<String, Object>> all = new ArrayList<>();
     for (StrategyResults s : strategies) {
-      if (s.micro != null) {
-        for (Map<String, Object> b : maps(s.micro.get("benchmarks"))) {
-          Map<String, Object> copy = new LinkedHashMap<>(b);
-          copy.put("label", s.strategy);
-          all.add(copy);
-        }
+      for (Map<String, Object> b : microBenchmarks(s)) {
+        Map<String, Object> copy = new LinkedHashMap<>(b);
+        copy.put("label", s.strategy);
+        all.add(copy);
       }
     }
     if (family.reference != null) {

@@ -55,11 +55,9 @@ public final class HashingMicro {
           Map<String, Object> row = new java.util.LinkedHashMap<>();
           row.put("nodes", Integer.parseInt(jump.params().get("nodes")));
           row.put("threads", jump.threads());
-          row.put("jumpNsPerOp", jump.nsPerOp());
-          row.put("jumpNsPerOpError", jump.nsPerOpError());
-          row.put("guavaNsPerOp", guava.nsPerOp());
-          row.put("guavaNsPerOpError", guava.nsPerOpError());
-          row.put("ratio", Math.round(guava.nsPerOp() / jump.nsPerOp() * 1000) / 1000.0);
+          jump.putInto(row, "jump");
+          guava.putInto(row, "guava");
+          row.put("ratio", guava.over(jump));
           rows.add(row);
         }
       }

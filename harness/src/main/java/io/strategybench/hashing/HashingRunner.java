@@ -18,7 +18,6 @@ import io.strategybench.hashing.HashingSimulator;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
-import io.strategybench.server.Json;
 import io.strategybench.strategy.SettingDescriptor;
 import io.strategybench.strategy.StrategyDescriptor;
 import java.io.IOException;
@@ -55,8 +54,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
 
   /** Two benchmarks (lookup, build) per node count and thread count, each a forked JVM. */
   private static double microSeconds(HashingPlan plan) {
-    double perRun = plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 1.0;
+    double perRun = plan.micro().iterationSeconds() + 1.0;
     return 2 * plan.microNodes().size() * plan.microThreads().size() * perRun;
   }
 
@@ -75,21 +73,13 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     double perLoad = loadSeconds(plan);
 
     if (run.wants("simulate")) {
-      int i = 0;
-      for (StrategyDescriptor<ConsistentHash> d : chosen) {
-        run.stopIfInterrupted();
-        progress.step(String.format("hashing simulate %s (%d/%d)", d.name(), ++i, chosen.size()), perSimulate);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          Map<String, Object> simulate = simulate(plan, d);
-          synchronized (run.results()) {
-            s.simulate = simulate;
-          }
-        } catch (RuntimeException e) {
-          run.fail(s, "simulate", e);
-        }
-        run.save();
-      }
+      run.eachStrategy(family, "simulate", "hashing simulate", chosen, StrategyDescriptor::name, d -> perSimulate,
+          (d, s) -> {
+            Map<String, Object> simulate = simulate(plan, d);
+            synchronized (run.results()) {
+              s.simulate = simulate;
+            }
+          });
     }
 
     if (run.wants("micro")) {
@@ -112,30 +102,21 @@ final class HashingRunner extends PlanRun<HashingPlan> {
         run.familyFailed(family, "load", e);
         return;
       }
-      int i = 0;
-      for (StrategyDescriptor<ConsistentHash> d : chosen) {
-        run.stopIfInterrupted();
-        progress.step(String.format("hashing load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad);
-        StrategyResults s = family.strategy(d.name());
-        try {
-          Map<String, Object> load = load(plan, rate, d.name());
-          synchronized (run.results()) {
-            s.load = load;
-          }
-          @SuppressWarnings("unchecked")
-          Map<String, Object> cache = (Map<String, Object>) load.get("cache");
-          progress.note(String.format(Locale.ROOT,
-              "        %s: hit ratio %.1f%%, origin %.0f req/s, client p99 %s ms, %.0f req/s, errors %.2f%%",
-              d.name(), Figures.asDouble(cache.get("hitRatio")) * 100,
-              Figures.asDouble(cache.get("originRps")),
-              Figures.fmt(Figures.nested(load, "client", "p99Millis")),
-              Figures.asDouble(load.get("throughputRps")),
-              Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
-        } catch (IOException | RuntimeException e) {
-          run.fail(s, "load", e);
+      run.eachStrategy(family, "load", "hashing load", chosen, StrategyDescriptor::name, d -> perLoad, (d, s) -> {
+        Map<String, Object> load = load(plan, rate, d.name());
+        synchronized (run.results()) {
+          s.load = load;
         }
-        run.save();
-      }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cache = (Map<String, Object>) load.get("cache");
+        progress.note(String.format(Locale.ROOT,
+            "        %s: hit ratio %.1f%%, origin %.0f req/s, client p99 %s ms, %.0f req/s, errors %.2f%%",
+            d.name(), Figures.asDouble(cache.get("hitRatio")) * 100,
+            Figures.asDouble(cache.get("originRps")),
+            Figures.fmt(Figures.nested(load, "client", "p99Millis")),
+            Figures.asDouble(load.get("throughputRps")),
+            Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
+      });
     }
   }
 
@@ -202,11 +183,8 @@ final class HashingRunner extends PlanRun<HashingPlan> {
       List<MicroLens.Score> scores = HashingMicro.reference(plan.microNodes(), plan.microThreads(), plan.micro(),
           run.registry().plugins(), run.folder().resolve(file),
           line -> run.progress().step("hashing " + line + " (jump hash vs Guava)", perMicro / plan.microThreads().size()));
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
       List<Map<String, Object>> rows = HashingMicro.jumpVsGuava(scores);
-      reference.put("jumpVsGuava", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(scores, "jumpVsGuava", rows, file);
       StrategyResults jump = jumpOf(family);
       synchronized (run.results()) {
         family.reference = reference;
@@ -232,12 +210,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
             Figures.asDouble(row.get("guavaNsPerOp")), Figures.asDouble(row.get("ratio"))));
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the jump-hash reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "jump-hash", e);
     }
   }
 
@@ -255,7 +228,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
         String.valueOf(plan.originQueue()), "--cache-response-bytes", String.valueOf(plan.responseBytes()),
         "--node-events-from", "reset"));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     for (String event : events) {
       serve.add("--node-event");
@@ -280,11 +253,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     try (LoadStep step = run.loadStep("hashing " + strategy, work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> properties = properties(plan);
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(rate));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      properties.putAll(run.loadProperties(target, rate, plan.loadSeconds(), plan.warmupSeconds()));
       GatlingRun.Result gatling = step.gatling(io.strategybench.hashing.HashingSimulation.class, properties,
           "request");
       Map<String, Object> stats = target.stats();
@@ -363,10 +332,7 @@ final class HashingRunner extends PlanRun<HashingPlan> {
     load.put("originCapacity", plan.originCapacity());
     load.put("originQueue", plan.originQueue());
     load.put("responseBytes", plan.responseBytes());
-    load.put("rate", plan.rate().json());
-    if (!plan.rate().isShare()) {
-      load.put("rateRps", plan.rate().perSecond());
-    }
+    plan.rate().putInto(load);
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());

@@ -310,7 +310,7 @@ final class HashingSection extends FamilySection {
     Map<String, Map<String, Double>> lookup = new LinkedHashMap<>();
     Map<String, Map<String, Double>> build = new LinkedHashMap<>();
     for (StrategyResults s : strategies) {
-      for (Map<String, Object> b : benchmarks(s.micro)) {
+      for (Map<String, Object> b : microBenchmarks(s)) {
         String key = nodesOf(b) + " nodes" + threads(b);
         Map<String, Map<String, Double>> target = "build".equals(b.get("benchmark")) ? build : lookup;
         double ns = num(b, "nsPerOp");
@@ -347,7 +347,7 @@ final class HashingSection extends FamilySection {
   private int mostMicroNodes() {
     int most = 0;
     for (StrategyResults s : strategies) {
-      for (Map<String, Object> b : benchmarks(s.micro)) {
+      for (Map<String, Object> b : microBenchmarks(s)) {
         most = Math.max(most, Integer.parseInt(nodesOf(b)));
       }
     }
@@ -355,16 +355,12 @@ final class HashingSection extends FamilySection {
   }
 
   private static Double micro(StrategyResults s, String benchmark, int nodes) {
-    for (Map<String, Object> b : benchmarks(s.micro)) {
+    for (Map<String, Object> b : microBenchmarks(s)) {
       if (benchmark.equals(b.get("benchmark")) && nodesOf(b).equals(String.valueOf(nodes)) && num(b, "threads") == 1) {
         return num(b, "nsPerOp");
       }
     }
     return null;
-  }
-
-  private static List<Map<String, Object>> benchmarks(Map<String, Object> micro) {
-    return micro == null ? List.of() : maps(micro.get("benchmarks"));
   }
 
   private static String nodesOf(Map<String, Object> benchmark) {

@@ -4,7 +4,6 @@ import io.strategybench.backend.SimulatedBackendSpec;
 import io.strategybench.family.PlanRun;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
-import io.strategybench.results.RunResults.StrategyResults;
 import io.strategybench.run.Calibration;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
@@ -44,9 +43,7 @@ final class LbRunner extends PlanRun<LbPlan> {
   }
 
   private double perMicro() {
-    return plan.microThreads().size() * (1.5 + plan.micro().forks() * plan.microBackends().size()
-        * (plan.micro().warmupIterations() * plan.micro().warmupMillis() + plan.micro().iterations()
-            * plan.micro().iterationMillis()) / 1000.0);
+    return plan.microThreads().size() * (1.5 + plan.microBackends().size() * plan.micro().iterationSeconds());
   }
 
   @Override
@@ -73,25 +70,16 @@ final class LbRunner extends PlanRun<LbPlan> {
     }
   }
 
-  private void simulate(FamilyResults family) throws IOException {
+  private void simulate(FamilyResults family) throws IOException, InterruptedException {
     LbWorkload workload = new LbWorkload(pool(plan.faults(plan.simulateSeconds())), plan.rate(), true,
         TimeUnit.SECONDS.toNanos(plan.simulateSeconds()), plan.clients(), plan.sessions(), HealthPolicy.defaults(),
         plan.seed());
-    int i = 0;
-    for (StrategyDescriptor<LoadBalancer> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("lb simulate %s (%d/%d)", d.name(), ++i, chosen.size()), 0.3);
-      StrategyResults s = family.strategy(d.name());
-      try {
-        LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
-        synchronized (run.results()) {
-          s.simulate = Figures.toMap(r);
-        }
-      } catch (RuntimeException e) {
-        run.fail(s, "simulate", e);
+    run.eachStrategy(family, "simulate", "lb simulate", chosen, StrategyDescriptor::name, d -> 0.3, (d, s) -> {
+      LbSimulationResult r = LoadBalancerSimulator.run(d, Map.of(), workload);
+      synchronized (run.results()) {
+        s.simulate = Figures.toMap(r);
       }
-      run.save();
-    }
+    });
   }
 
   private void load(FamilyResults family) throws IOException, InterruptedException {
@@ -103,31 +91,22 @@ final class LbRunner extends PlanRun<LbPlan> {
       run.familyFailed(family, "load", e);
       return;
     }
-    int i = 0;
-    for (StrategyDescriptor<LoadBalancer> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("lb load %s (%d/%d)", d.name(), ++i, chosen.size()), perLoad());
-      StrategyResults s = family.strategy(d.name());
-      try {
-        Map<String, Object> load = load(rate, d.name());
-        synchronized (run.results()) {
-          s.load = load;
-          Object unavailable = load.get("dispatchedWhileUnavailable");
-          long value = unavailable instanceof Number n ? n.longValue() : -1;
-          s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
-              + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
-              + " the health rules, whatever the machine does"));
-        }
-        run.progress().note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s,"
-            + " errors %.2f%%", d.name(), Figures.fmt(Figures.nested(load, "client", "p99Millis")),
-            Figures.asDouble(Figures.nested(load, "server", "p99Micros")) / 1000,
-            Figures.asDouble(load.get("throughputRps")),
-            Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
-      } catch (IOException | RuntimeException e) {
-        run.fail(s, "load", e);
+    run.eachStrategy(family, "load", "lb load", chosen, StrategyDescriptor::name, d -> perLoad(), (d, s) -> {
+      Map<String, Object> load = load(rate, d.name());
+      synchronized (run.results()) {
+        s.load = load;
+        Object unavailable = load.get("dispatchedWhileUnavailable");
+        long value = unavailable instanceof Number n ? n.longValue() : -1;
+        s.checks.add(new Check("no request sent to an ejected or down backend (but in panic, when too few are"
+            + " up and health is set aside)", "load", value == 0, value, "== 0").margin("none: an invariant of"
+            + " the health rules, whatever the machine does"));
       }
-      run.save();
-    }
+      run.progress().note(String.format(Locale.ROOT, "        %s: client p99 %s ms, server p99 %.2f ms, %.0f req/s,"
+          + " errors %.2f%%", d.name(), Figures.fmt(Figures.nested(load, "client", "p99Millis")),
+          Figures.asDouble(Figures.nested(load, "server", "p99Micros")) / 1000,
+          Figures.asDouble(load.get("throughputRps")),
+          Figures.asDouble(Figures.nested(load, "client", "errorRate")) * 100));
+    });
   }
 
   /** The target of a load-balancing run: the strategy before the plan's simulated backends, with {@code faults}. */
@@ -138,7 +117,7 @@ final class LbRunner extends PlanRun<LbPlan> {
         "--sim-service-time", plan.serviceTime(), "--sim-queue", String.valueOf(plan.queue()),
         "--sim-response-bytes", String.valueOf(plan.responseBytes())));
     if (work != null) {
-      serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
+      serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
     }
     for (String fault : faults) {
       serve.add("--sim-fault");
@@ -167,11 +146,7 @@ final class LbRunner extends PlanRun<LbPlan> {
     try (LoadStep step = run.loadStep("lb " + strategy, work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> properties = properties();
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(rate));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      properties.putAll(run.loadProperties(target, rate, plan.loadSeconds(), plan.warmupSeconds()));
       GatlingRun.Result gatling = step.gatling(LoadBalancingSimulation.class, properties, "request");
       Map<String, Object> stats = target.stats();
       Map<String, Object> lb = Figures.asMap(Figures.asMap(stats.get("stages")).get("lb"));
@@ -213,10 +188,7 @@ final class LbRunner extends PlanRun<LbPlan> {
     simulate.put("faults", plan.faults(plan.simulateSeconds()));
     w.put("simulate", simulate);
     Map<String, Object> load = new LinkedHashMap<>();
-    load.put("rate", plan.load().json());
-    if (!plan.load().isShare()) {
-      load.put("rateRps", plan.load().perSecond());
-    }
+    plan.load().putInto(load);
     load.put("durationSeconds", plan.loadSeconds());
     load.put("warmupSeconds", plan.warmupSeconds());
     load.put("ioThreads", plan.ioThreads());

@@ -149,7 +149,7 @@ final class LbSection extends FamilySection {
   private Map<String, Map<String, Double>> micro() {
     Map<String, Map<String, Double>> bySetting = new LinkedHashMap<>();
     for (StrategyResults s : strategies) {
-      for (Map<String, Object> b : benchmarks(s)) {
+      for (Map<String, Object> b : microBenchmarks(s)) {
         String key = backendsOf(b) + " backends, " + b.get("threads") + " thread" + (num(b, "threads") > 1 ? "s" : "");
         bySetting.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(s.strategy, num(b, "nsPerOp"));
       }
@@ -161,7 +161,7 @@ final class LbSection extends FamilySection {
   private String microHeadline() {
     int most = 0;
     for (StrategyResults s : strategies) {
-      for (Map<String, Object> b : benchmarks(s)) {
+      for (Map<String, Object> b : microBenchmarks(s)) {
         most = Math.max(most, Integer.parseInt(backendsOf(b)));
       }
     }
@@ -169,21 +169,13 @@ final class LbSection extends FamilySection {
   }
 
   private Double microScore(StrategyResults s, String key) {
-    for (Map<String, Object> b : benchmarks(s)) {
+    for (Map<String, Object> b : microBenchmarks(s)) {
       String k = backendsOf(b) + " backends, " + b.get("threads") + " thread";
       if (key.equals(k)) {
         return num(b, "nsPerOp");
       }
     }
     return null;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> benchmarks(StrategyResults s) {
-    if (s.micro == null || !(s.micro.get("benchmarks") instanceof List<?> list)) {
-      return List.of();
-    }
-    return (List<Map<String, Object>>) list;
   }
 
   @SuppressWarnings("unchecked")

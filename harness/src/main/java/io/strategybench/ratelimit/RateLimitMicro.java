@@ -67,11 +67,9 @@ public final class RateLimitMicro {
           row.put("library", ref.benchmark());
           row.put("keys", Integer.parseInt(ours.params().get("keys")));
           row.put("threads", ours.threads());
-          row.put("oursNsPerOp", ours.nsPerOp());
-          row.put("oursNsPerOpError", ours.nsPerOpError());
-          row.put("libraryNsPerOp", ref.nsPerOp());
-          row.put("libraryNsPerOpError", ref.nsPerOpError());
-          row.put("ratio", Math.round(ours.nsPerOp() / ref.nsPerOp() * 1000) / 1000.0);
+          ours.putInto(row, "ours");
+          ref.putInto(row, "library");
+          row.put("ratio", ours.over(ref));
           rows.add(row);
         }
       }

@@ -18,7 +18,6 @@ import io.strategybench.ratelimit.RedisForSimulation;
 import io.strategybench.results.RunResults.Check;
 import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
-import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,8 +58,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
   }
 
   private static double microSeconds(RateLimitPlan plan) {
-    double perParam = plan.micro().forks() * (plan.micro().warmupIterations() * plan.micro().warmupMillis()
-        + plan.micro().iterations() * plan.micro().iterationMillis()) / 1000.0 + 1.0;
+    double perParam = plan.micro().iterationSeconds() + 1.0;
     return plan.microThreads().size() * plan.microKeys().size() * perParam;
   }
 
@@ -107,7 +105,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
   // ---- simulate ----------------------------------------------------------------------------------------------
 
   private void simulate(RateLimitPlan plan, List<StrategyDescriptor<RateLimiter>> chosen, FamilyResults family,
-      String redisUri) throws IOException {
+      String redisUri) throws IOException, InterruptedException {
     long window = plan.windowMillis() * 1_000_000L;
     double rate = plan.rateMultiple() * plan.limit() * 1000.0 / plan.windowMillis();
     double perRemote = rate * plan.simulateKeys() * plan.simulateSeconds() * plan.patterns().size() * 80e-6;
@@ -116,43 +114,34 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
       arrivals.put(pattern, Arrivals.generate(pattern, plan.simulateKeys(), rate, plan.simulateSeconds() * 1_000_000_000L,
           plan.limit(), window, plan.seed()));
     }
-    int i = 0;
-    for (StrategyDescriptor<RateLimiter> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("ratelimit simulate %s (%d/%d)", d.name(), ++i, chosen.size()),
-          0.5 * plan.patterns().size() + (RedisForSimulation.needsRedis(d) ? perRemote : 0));
-      StrategyResults s = family.strategy(d.name());
-      try {
-        List<Map<String, Object>> patterns = new ArrayList<>();
-        List<Check> checks = new ArrayList<>();
-        for (Map.Entry<String, Arrivals> e : arrivals.entrySet()) {
-          RateLimitSimulationResult r = RateLimitSimulator.run(d, Map.of(), plan.limit(), plan.windowMillis(),
-              e.getValue(), e.getKey(), RateLimitSimulator.Service.DEFAULT, plan.seed(), redisUri);
-          patterns.add(Figures.toMap(r));
-          Double bound = d.has(RateLimiter.WINDOW_EXACT) ? Double.valueOf(1.0)
-              : d.has(RateLimiter.WINDOW_TWICE) ? Double.valueOf(2.0) : null;
-          if (bound != null) {
-            long most = Math.round(bound * plan.limit());
-            checks.add(new Check(e.getKey() + ": never more than " + most + " admitted in any window ("
-                + (bound == 1.0 ? "the limit" : "twice the limit, as the algorithm allows") + ")", "simulate",
-                r.maxAdmittedInWindow() <= most, r.maxAdmittedInWindow(), "<= " + most));
+    run.eachStrategy(family, "simulate", "ratelimit simulate", chosen, StrategyDescriptor::name,
+        d -> 0.5 * plan.patterns().size() + (RedisForSimulation.needsRedis(d) ? perRemote : 0), (d, s) -> {
+          List<Map<String, Object>> patterns = new ArrayList<>();
+          List<Check> checks = new ArrayList<>();
+          for (Map.Entry<String, Arrivals> e : arrivals.entrySet()) {
+            RateLimitSimulationResult r = RateLimitSimulator.run(d, Map.of(), plan.limit(), plan.windowMillis(),
+                e.getValue(), e.getKey(), RateLimitSimulator.Service.DEFAULT, plan.seed(), redisUri);
+            patterns.add(Figures.toMap(r));
+            Double bound = d.has(RateLimiter.WINDOW_EXACT) ? Double.valueOf(1.0)
+                : d.has(RateLimiter.WINDOW_TWICE) ? Double.valueOf(2.0) : null;
+            if (bound != null) {
+              long most = Math.round(bound * plan.limit());
+              checks.add(new Check(e.getKey() + ": never more than " + most + " admitted in any window ("
+                  + (bound == 1.0 ? "the limit" : "twice the limit, as the algorithm allows") + ")", "simulate",
+                  r.maxAdmittedInWindow() <= most, r.maxAdmittedInWindow(), "<= " + most));
+            }
+            if (d.has(RateLimiter.SLIDING_LOG)) {
+              checks.add(new Check(e.getKey() + ": decides exactly as the exact sliding log", "simulate",
+                  r.falseAdmits() == 0 && r.falseRejects() == 0, r.falseAdmits() + r.falseRejects(), "== 0"));
+            }
           }
-          if (d.has(RateLimiter.SLIDING_LOG)) {
-            checks.add(new Check(e.getKey() + ": decides exactly as the exact sliding log", "simulate",
-                r.falseAdmits() == 0 && r.falseRejects() == 0, r.falseAdmits() + r.falseRejects(), "== 0"));
+          Map<String, Object> simulate = new LinkedHashMap<>(patterns.get(0));
+          simulate.put("patterns", patterns);
+          synchronized (run.results()) {
+            s.simulate = simulate;
+            s.checks.addAll(checks);
           }
-        }
-        Map<String, Object> simulate = new LinkedHashMap<>(patterns.get(0));
-        simulate.put("patterns", patterns);
-        synchronized (run.results()) {
-          s.simulate = simulate;
-          s.checks.addAll(checks);
-        }
-      } catch (RuntimeException e) {
-        run.fail(s, "simulate", e);
-      }
-      run.save();
-    }
+        });
   }
 
   // ---- micro -------------------------------------------------------------------------------------------------
@@ -178,10 +167,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
           line -> run.progress().step("ratelimit " + line + " (token bucket vs libraries)",
               perMicro / plan.microThreads().size()));
       List<Map<String, Object>> rows = RateLimitMicro.versusReferences(scores);
-      Map<String, Object> reference = new LinkedHashMap<>();
-      reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
-      reference.put("tokenBucketVsReferences", rows);
-      reference.put("jmhJson", file);
+      Map<String, Object> reference = MicroLens.referenceResults(scores, "tokenBucketVsReferences", rows, file);
       StrategyResults bucket = family.strategy("token-bucket");
       synchronized (run.results()) {
         family.reference = reference;
@@ -217,12 +203,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
             Figures.asDouble(row.get("ratio"))));
       }
     } catch (IOException | RuntimeException e) {
-      if (!run.isInterrupted()) {
-        synchronized (run.results()) {
-          family.errors.add("micro reference: " + e.getMessage());
-        }
-        run.progress().note("        the rate-limit reference benchmark failed: " + e.getMessage());
-      }
+      run.referenceFailed(family, "rate-limit", e);
     }
   }
 
@@ -231,41 +212,33 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
   private void load(RateLimitPlan plan, List<StrategyDescriptor<RateLimiter>> chosen, FamilyResults family,
       String redisUri) throws IOException, InterruptedException {
     List<StrategyDescriptor<RateLimiter>> loaded = chosen.stream().filter(d -> plan.loads(d.name())).toList();
-    int i = 0;
-    for (StrategyDescriptor<RateLimiter> d : loaded) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format("ratelimit load %s (%d/%d)", d.name(), ++i, loaded.size()), loadSeconds(plan));
-      StrategyResults s = family.strategy(d.name());
-      try {
-        Map<String, Object> load = single(plan, d, redisUri);
-        Map<String, Object> rl = asMap(load.get("ratelimit"));
-        synchronized (run.results()) {
-          s.load = load;
-          if (!d.has(RateLimiter.IN_FLIGHT)) {
-            double most = allowedPerKey(plan);
-            double seen = Figures.asDouble(rl.get("maxAdmittedPerKeyPerSecond"));
-            // Judged only when the limiter was measured: requests reached it and the abusive keys were seen.
-            boolean measured = Figures.asDouble(rl.get("requests")) > 0
-                && (plan.abusiveClients() == 0 || Figures.asDouble(rl.get("abusiveKeysSeen")) > 0);
-            s.checks.add(new Check("no client key admitted above its limit (" + plan.loadLimit() + "/s, over "
-                + plan.loadSeconds() + " s)", "load", measured && seen <= most, seen, "<= " + Figures.round(most)
-                + (measured ? "" : ", but the limiter saw no abusive key"))
-                .margin("one window's burst over the measured seconds (limit x (T+1)/T); otherwise an invariant of"
-                    + " the limiter, whatever the machine does"));
+    run.eachStrategy(family, "load", "ratelimit load", loaded, StrategyDescriptor::name, d -> loadSeconds(plan),
+        (d, s) -> {
+          Map<String, Object> load = single(plan, d, redisUri);
+          Map<String, Object> rl = asMap(load.get("ratelimit"));
+          synchronized (run.results()) {
+            s.load = load;
+            if (!d.has(RateLimiter.IN_FLIGHT)) {
+              double most = allowedPerKey(plan);
+              double seen = Figures.asDouble(rl.get("maxAdmittedPerKeyPerSecond"));
+              // Judged only when the limiter was measured: requests reached it and the abusive keys were seen.
+              boolean measured = Figures.asDouble(rl.get("requests")) > 0
+                  && (plan.abusiveClients() == 0 || Figures.asDouble(rl.get("abusiveKeysSeen")) > 0);
+              s.checks.add(new Check("no client key admitted above its limit (" + plan.loadLimit() + "/s, over "
+                  + plan.loadSeconds() + " s)", "load", measured && seen <= most, seen, "<= " + Figures.round(most)
+                  + (measured ? "" : ", but the limiter saw no abusive key"))
+                  .margin("one window's burst over the measured seconds (limit x (T+1)/T); otherwise an invariant of"
+                      + " the limiter, whatever the machine does"));
+            }
           }
-        }
-        run.progress().note(String.format(Locale.ROOT, "        %s: abusive key admitted %.1f/s (limit %d/s), 429 share"
-            + " good %.1f%% abusive %.1f%%, decision p99 %s µs, client p99 %s ms", d.name(),
-            Figures.asDouble(rl.get("maxAdmittedPerKeyPerSecond")), plan.loadLimit(),
-            Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "good", "rejectedShare")) * 100,
-            Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "abusive", "rejectedShare")) * 100,
-            Figures.fmt(Figures.nested(rl, "decisionLatency", "p99Micros")),
-            Figures.fmt(Figures.nested(load, "client", "p99Millis"))));
-      } catch (IOException | RuntimeException e) {
-        run.fail(s, "load", e);
-      }
-      run.save();
-    }
+          run.progress().note(String.format(Locale.ROOT, "        %s: abusive key admitted %.1f/s (limit %d/s),"
+              + " 429 share good %.1f%% abusive %.1f%%, decision p99 %s µs, client p99 %s ms", d.name(),
+              Figures.asDouble(rl.get("maxAdmittedPerKeyPerSecond")), plan.loadLimit(),
+              Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "good", "rejectedShare")) * 100,
+              Figures.asDouble(Figures.nested(asMap(rl.get("classes")), "abusive", "rejectedShare")) * 100,
+              Figures.fmt(Figures.nested(rl, "decisionLatency", "p99Micros")),
+              Figures.fmt(Figures.nested(load, "client", "p99Millis"))));
+        });
     if (!plan.distributed()) {
       return;
     }
@@ -352,7 +325,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
         "--io-threads", String.valueOf(plan.ioThreads()),
         "--rule", "name=api,key=header:X-Api-Key,limit=" + plan.loadLimit() + ",window=1s",
         "--simulated", "2", "--sim-weights", "1,1", "--sim-capacities", "512,512", "--sim-service-time", "const:1ms",
-        "--sim-queue", "1024", "--sim-response-bytes", "256", "--hlog", work.resolve("server.hlog").toString()));
+        "--sim-queue", "1024", "--sim-response-bytes", "256", "--hlog", LoadStep.serverLog(work).toString()));
     if (RedisForSimulation.needsRedis(strategy) && redisUri != null) {
       serve.addAll(List.of("-p", "redis=" + redisUri));
     }
@@ -406,7 +379,7 @@ final class RateLimitRunner extends PlanRun<RateLimitPlan> {
         instances.add(step.target("instance " + i, serveArgs(plan, strategy, redisUri, dir), dir));
       }
       List<String> front = new ArrayList<>(List.of("--family", "lb", "--strategy", "round-robin", "--io-threads",
-          String.valueOf(plan.ioThreads()), "--hlog", work.resolve("server.hlog").toString()));
+          String.valueOf(plan.ioThreads()), "--hlog", LoadStep.serverLog(work).toString()));
       for (TargetProcess t : instances) {
         front.addAll(List.of("--backend", "127.0.0.1:" + t.port()));
       }

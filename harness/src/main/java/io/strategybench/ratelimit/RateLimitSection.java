@@ -10,6 +10,7 @@ import static io.strategybench.report.ReportWriter.maps;
 import static io.strategybench.report.ReportWriter.ratio;
 import static io.strategybench.report.ReportWriter.times;
 import static io.strategybench.report.ReportWriter.num;
+import static io.strategybench.run.Figures.nested;
 
 import io.strategybench.report.ReportWriter.Column;
 import io.strategybench.results.RunResults.FamilyResults;
@@ -140,7 +141,7 @@ final class RateLimitSection extends FamilySection {
     int localCount = 0;
     int remoteCount = 0;
     for (StrategyResults s : strategies) {
-      List<Map<String, Object>> runs = benchmarks(s.micro);
+      List<Map<String, Object>> runs = microBenchmarks(s);
       boolean isRemote = runs.stream().map(b -> num(b, "nsPerOp")).anyMatch(ns -> ns != null && ns > REMOTE_NANOS);
       if (runs.isEmpty()) {
         continue;
@@ -211,17 +212,13 @@ final class RateLimitSection extends FamilySection {
   }
 
   private static Double micro(StrategyResults s, int keys, int threads) {
-    for (Map<String, Object> b : benchmarks(s.micro)) {
+    for (Map<String, Object> b : microBenchmarks(s)) {
       if (b.get("params") instanceof Map<?, ?> p && String.valueOf(keys).equals(String.valueOf(p.get("keys")))
           && num(b, "threads") != null && num(b, "threads") == threads) {
         return num(b, "nsPerOp");
       }
     }
     return null;
-  }
-
-  private static List<Map<String, Object>> benchmarks(Map<String, Object> micro) {
-    return micro == null ? List.of() : maps(micro.get("benchmarks"));
   }
 
   // ---- load --------------------------------------------------------------------------------------------------
@@ -345,17 +342,6 @@ final class RateLimitSection extends FamilySection {
   private static int intOf(Map<String, Object> root, String path) {
     Double v = num(root, path);
     return v == null ? 0 : v.intValue();
-  }
-
-  private static Object nested(Map<String, Object> root, String... path) {
-    Object at = root;
-    for (String p : path) {
-      if (!(at instanceof Map<?, ?> m)) {
-        return null;
-      }
-      at = m.get(p);
-    }
-    return at;
   }
 
   private static String fmt(String format, Double value) {

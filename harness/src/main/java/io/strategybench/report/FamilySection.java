@@ -7,6 +7,7 @@ import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A family's section of {@code report.html}: its title, what it ran, a summary table of its strategies, then
@@ -34,5 +35,10 @@ public abstract class FamilySection {
     html.append("<p class=\"note\">").append(esc(workload)).append("</p>\n");
     html.append("<h3>Summary</h3>\n");
     report.table(strategies, columns);
+  }
+
+  /** The JMH scores of a strategy's micro lens ({@code micro.benchmarks}); none when the lens did not run. */
+  protected static List<Map<String, Object>> microBenchmarks(StrategyResults s) {
+    return s.micro == null ? List.of() : ReportWriter.maps(s.micro.get("benchmarks"));
   }
 }

@@ -3,12 +3,13 @@ package io.strategybench.report;
 import java.io.FileNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 
-/** Reads HdrHistogram interval logs back into one histogram. */
+/** Reads HdrHistogram interval logs back: into one histogram, or interval by interval. */
 public final class HistogramLogs {
   private HistogramLogs() {}
 
@@ -19,21 +20,29 @@ public final class HistogramLogs {
    */
   public static Histogram sum(Path file, Predicate<String> keep) {
     Histogram total = new Histogram(3);
+    forEach(file, keep, total::add);
+    return total;
+  }
+
+  /**
+   * Passes each interval of {@code file} whose tag {@code keep} accepts (a null tag is passed as "") to
+   * {@code each}, in order; none when the file does not exist.
+   */
+  public static void forEach(Path file, Predicate<String> keep, Consumer<Histogram> each) {
     if (file == null || !Files.isRegularFile(file)) {
-      return total;
+      return;
     }
     try {
       HistogramLogReader reader = new HistogramLogReader(file.toFile());
       EncodableHistogram interval;
       while ((interval = reader.nextIntervalHistogram()) != null) {
         if (interval instanceof Histogram h && keep.test(h.getTag() == null ? "" : h.getTag())) {
-          total.add(h);
+          each.accept(h);
         }
       }
     } catch (FileNotFoundException e) {
-      return total;
+      // gone since it was looked at: nothing to read
     }
-    return total;
   }
 
   /**

@@ -50,8 +50,8 @@ public final class Calibration {
     Consumer<String> progress = run.progress()::update;
     double from = Math.max(10, setup.ceilingRps() / 20);
     List<String> serve = new ArrayList<>(setup.serve());
-    serve.addAll(List.of("--hlog", work.resolve("server.hlog").toString()));
-    Path clientLog = work.resolve("client.hlog");
+    serve.addAll(List.of("--hlog", LoadStep.serverLog(work).toString()));
+    Path clientLog = LoadStep.clientLog(work);
     try (LoadStep step = run.loadStep("calibration " + setup.family(), work)) {
       TargetProcess target = step.target("target", serve, work);
       Map<String, String> p = new LinkedHashMap<>(setup.properties());

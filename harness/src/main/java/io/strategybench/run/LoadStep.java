@@ -41,6 +41,16 @@ public final class LoadStep implements AutoCloseable {
   private double delayAllowanceMillis = Diagnosis.LOOP_DELAY_MILLIS;
   private String lagAllowance;
 
+  /** Where a load run's target writes its latency log ({@code serve --hlog}) in the run's work folder. */
+  public static Path serverLog(Path work) {
+    return work.resolve("server.hlog");
+  }
+
+  /** Where a load run's Gatling writes its client latency log in the run's work folder. */
+  public static Path clientLog(Path work) {
+    return work.resolve("client.hlog");
+  }
+
   private LoadStep(List<String> pluginArgs, List<Path> pluginJars, String id, String label, Path work,
       Consumer<String> progress, Consumer<String> notes, MachineLock lock) {
     this.pluginArgs = pluginArgs;
@@ -117,7 +127,7 @@ public final class LoadStep implements AutoCloseable {
   public GatlingRun.Result gatling(Class<?> simulation, Map<String, String> properties, String request)
       throws IOException, InterruptedException {
     Map<String, String> p = new LinkedHashMap<>(properties);
-    p.putIfAbsent("hlog", work.resolve("client.hlog").toString());
+    p.putIfAbsent("hlog", clientLog(work).toString());
     return GatlingRun.run(simulation.getName(), pluginJars, p, work.resolve("gatling"), label, request,
         work.resolve("gatling.log"), progress, process -> monitor.watch("gatling", process.pid()));
   }
@@ -130,7 +140,7 @@ public final class LoadStep implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public Map<String, Object> measured(GatlingRun.Result gatling, Map<String, Object> stats, List<Map<String, Object>> allStats,
       int seconds) {
-    LoadWindow window = LoadWindow.read(work.resolve("client.hlog"));
+    LoadWindow window = LoadWindow.read(clientLog(work));
     if (gatling.requests() < 0) {
       // no Gatling report: the counts from the client latency log, which records every measured request
       gatling = new GatlingRun.Result(window.requests(), window.requests() - window.ko(), window.ko(), Double.NaN,
@@ -161,7 +171,7 @@ public final class LoadStep implements AutoCloseable {
     if (!window.isEmpty()) {
       Map<String, Object> intervals = new LinkedHashMap<>();
       window.intervals(seconds, gatling.requests(), throughput, errorRate).forEach(intervals::put);
-      List<Histogram> serverSeconds = LoadWindow.serverSeconds(work.resolve("server.hlog"), "measured"::equals);
+      List<Histogram> serverSeconds = LoadWindow.serverSeconds(serverLog(work), "measured"::equals);
       if (!serverSeconds.isEmpty() && server.get("p99Micros") instanceof Number p99) {
         Bootstrap.Blocks blocks = Bootstrap.Blocks.of(serverSeconds);
         intervals.put("serverP99Micros", Bootstrap.repeat(blocks.percentile(99, 1e3, p99.doubleValue()),

@@ -2,18 +2,15 @@ package io.strategybench.run;
 
 import io.strategybench.results.Bootstrap;
 import io.strategybench.results.Bootstrap.Interval;
+import io.strategybench.report.HistogramLogs;
 import io.strategybench.scenario.ClientLatencyLog;
-import java.io.FileNotFoundException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 /**
  * The measured phase of a load step second by second, read back from a client latency log
@@ -55,33 +52,24 @@ final class LoadWindow {
     Map<Long, long[]> ko = new LinkedHashMap<>();
     Histogram lag = new Histogram(3);
     Map<Long, Histogram> lagBySecond = new LinkedHashMap<>();
-    if (clientLog != null && Files.isRegularFile(clientLog)) {
-      try {
-        HistogramLogReader reader = new HistogramLogReader(clientLog.toFile());
-        EncodableHistogram e;
-        while ((e = reader.nextIntervalHistogram()) != null) {
-          if (!(e instanceof Histogram h)) {
-            continue;
+    try {
+      HistogramLogs.forEach(clientLog, tag -> true, h -> {
+        String tag = h.getTag() == null ? "" : h.getTag();
+        // intervals of one second share its end time stamp
+        long end = h.getEndTimeStamp();
+        switch (tag) {
+          case "" -> all.add(h);
+          case ClientLatencyLog.KO -> ko.computeIfAbsent(end, k -> new long[2])[0] += h.getTotalCount();
+          case ClientLatencyLog.NO_RESPONSE -> ko.computeIfAbsent(end, k -> new long[2])[1] += h.getTotalCount();
+          case ClientLatencyLog.LAG -> {
+            lag.add(h);
+            lagBySecond.put(end, h);
           }
-          String tag = h.getTag() == null ? "" : h.getTag();
-          // intervals of one second share its end time stamp
-          long end = h.getEndTimeStamp();
-          switch (tag) {
-            case "" -> all.add(h);
-            case ClientLatencyLog.KO -> ko.computeIfAbsent(end, k -> new long[2])[0] += h.getTotalCount();
-            case ClientLatencyLog.NO_RESPONSE -> ko.computeIfAbsent(end, k -> new long[2])[1] += h.getTotalCount();
-            case ClientLatencyLog.LAG -> {
-              lag.add(h);
-              lagBySecond.put(end, h);
-            }
-            default -> { }
-          }
+          default -> { }
         }
-      } catch (FileNotFoundException ex) {
-        // read as empty
-      } catch (RuntimeException ex) {
-        // a line being written (a log read while its run goes on): the seconds before it stand
-      }
+      });
+    } catch (RuntimeException ex) {
+      // a line being written (a log read while its run goes on): the seconds before it stand
     }
     List<Second> seconds = new ArrayList<>();
     for (Histogram h : all) {
@@ -176,18 +164,9 @@ final class LoadWindow {
   /** Per-second figures of a server latency log's measured intervals, for the server's intervals. */
   static List<Histogram> serverSeconds(Path serverLog, Predicate<String> keep) {
     List<Histogram> out = new ArrayList<>();
-    if (serverLog == null || !Files.isRegularFile(serverLog)) {
-      return out;
-    }
     try {
-      HistogramLogReader reader = new HistogramLogReader(serverLog.toFile());
-      EncodableHistogram e;
-      while ((e = reader.nextIntervalHistogram()) != null) {
-        if (e instanceof Histogram h && keep.test(h.getTag() == null ? "" : h.getTag())) {
-          out.add(h);
-        }
-      }
-    } catch (FileNotFoundException | RuntimeException ex) {
+      HistogramLogs.forEach(serverLog, keep, out::add);
+    } catch (RuntimeException ex) {
       return out; // what was read before a line being written
     }
     return out;

@@ -36,6 +36,19 @@ public final class MicroLens {
   private MicroLens() {}
 
   /**
+   * A family's reference results: the reference benchmark's scores, its comparison rows under {@code rowsKey},
+   * and its JMH JSON ({@code jmhJson}, relative to the run folder).
+   */
+  public static Map<String, Object> referenceResults(List<Score> scores, String rowsKey,
+      List<Map<String, Object>> rows, String jmhJson) {
+    Map<String, Object> reference = new LinkedHashMap<>();
+    reference.put("benchmarks", Json.MAPPER.convertValue(scores, List.class));
+    reference.put(rowsKey, rows);
+    reference.put("jmhJson", jmhJson);
+    return reference;
+  }
+
+  /**
    * How long JMH measures.
    *
    * @param warmupIterations warm-up iterations per fork
@@ -49,6 +62,11 @@ public final class MicroLens {
       if (warmupIterations < 0 || iterations < 1 || forks < 1 || warmupMillis < 1 || iterationMillis < 1) {
         throw new IllegalArgumentException("JMH needs at least 1 iteration and 1 fork, and positive times");
       }
+    }
+
+    /** Seconds of warm-up and measured iterations, all forks together, for one benchmark and parameter set. */
+    public double iterationSeconds() {
+      return forks * (warmupIterations * warmupMillis + iterations * iterationMillis) / 1000.0;
     }
 
     /** 3 warm-up and 5 measured iterations of 1 s, 1 fork. */
@@ -74,7 +92,18 @@ public final class MicroLens {
    * @param opsPerSecond operations per second across all threads
    */
   public record Score(String strategy, String benchmark, Map<String, String> params, int threads, double nsPerOp,
-      double nsPerOpError, double opsPerSecond) {}
+      double nsPerOpError, double opsPerSecond) {
+    /** This score's ns/op over {@code other}'s, to three decimals: below 1, this one is faster. */
+    public double over(Score other) {
+      return Math.round(nsPerOp / other.nsPerOp * 1000) / 1000.0;
+    }
+
+    /** Records this score in a comparison row: {@code <name>NsPerOp} and {@code <name>NsPerOpError}. */
+    public void putInto(Map<String, Object> row, String name) {
+      row.put(name + "NsPerOp", nsPerOp);
+      row.put(name + "NsPerOpError", nsPerOpError);
+    }
+  }
 
   /**
    * Runs {@code benchmark} (a class name) for every strategy and thread count.

@@ -129,7 +129,7 @@ final class PipelineRunner implements FamilyRun {
       serve.addAll(List.of("--stage", stage));
     }
     serve.addAll(List.of("--io-threads", String.valueOf(plan.ioThreads()), "--hlog",
-        work.resolve("server.hlog").toString()));
+        LoadStep.serverLog(work).toString()));
     serve.addAll(plan.serve().getOrDefault(PipelinePlan.SERVER, List.of()));
     for (String stage : variant) {
       serve.addAll(plan.serve().getOrDefault(PipelinePlan.family(stage), List.of()));
@@ -141,12 +141,8 @@ final class PipelineRunner implements FamilyRun {
     Path work = run.folder().resolve("load").resolve("pipeline").resolve(name);
     try (LoadStep step = run.loadStep("pipeline " + name, work)) {
       TargetProcess target = step.target("target", serve(variant, work), work);
-      Map<String, String> properties = new LinkedHashMap<>();
-      properties.put("target.url", target.url());
-      properties.put("rate", String.valueOf(plan.rate().perSecond()));
-      properties.put("duration", String.valueOf(seconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      Map<String, String> properties = run.loadProperties(target, plan.rate().perSecond(), seconds(),
+          plan.warmupSeconds());
       properties.put("keys", String.valueOf(plan.keys()));
       properties.put("zipf", String.valueOf(plan.zipf()));
       properties.put("api.keys", String.valueOf(plan.apiKeys()));

@@ -3,6 +3,7 @@ package io.strategybench.run;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A load rate as a suite states it: requests per second ({@code 600}), or a share of the capacity this machine
@@ -53,6 +54,14 @@ public record Rate(double perSecond, double share) {
 
   public boolean isShare() {
     return share > 0;
+  }
+
+  /** Records the rate in a family's workload: {@code rate} as stated, and {@code rateRps} when it is absolute. */
+  public void putInto(Map<String, Object> workload) {
+    workload.put("rate", json());
+    if (!isShare()) {
+      workload.put("rateRps", perSecond);
+    }
   }
 
   /** The rate in requests per second, given this machine's capacity (ignored for an absolute rate). */

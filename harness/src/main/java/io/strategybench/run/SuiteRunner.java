@@ -315,8 +315,8 @@ public final class SuiteRunner implements RunContext {
     if (java.nio.file.Files.exists(gatling.runFolder().resolve("index.html"))) {
       files.put("gatlingReport", folder.relativize(gatling.runFolder().resolve("index.html")).toString());
     }
-    files.put("clientHlog", folder.relativize(work.resolve("client.hlog")).toString());
-    files.put("serverHlog", folder.relativize(work.resolve("server.hlog")).toString());
+    files.put("clientHlog", folder.relativize(LoadStep.clientLog(work)).toString());
+    files.put("serverHlog", folder.relativize(LoadStep.serverLog(work)).toString());
     files.put("targetLog", folder.relativize(work.resolve("target.log")).toString());
     files.put("gatlingLog", folder.relativize(work.resolve("gatling.log")).toString());
     return files;
