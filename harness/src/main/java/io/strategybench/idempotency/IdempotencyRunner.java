@@ -37,9 +37,7 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
   public double estimateSeconds() {
     IdempotencyPlan plan = plan();
     int n = run.chosen(IdempotencyStore.FAMILY).size();
-    MicroLens.Settings m = plan.micro();
-    double micro = (m.warmupIterations() * m.warmupMillis() + m.iterations() * m.iterationMillis()) / 1000.0
-        * m.forks() + 3;
+    double micro = plan.micro().iterationSeconds() + 3;
     int loaded = plan.loadStrategies().isEmpty() ? n : (int) run.chosen(IdempotencyStore.FAMILY).stream()
         .filter(d -> plan.loadStrategies().contains(d.name())).count();
     return (run.wants("simulate") ? n * (plan.lockTtlMillis().size() + 1) * 0.5 : 0)
@@ -69,33 +67,26 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
         run.progress().note("        idempotency: no load runs: they count orders in a Redis ledger, and no"
             + " redis-server could start (Debian: apt-get install redis-server)");
       } else if (run.wants("load")) {
-        int i = 0;
         List<StrategyDescriptor<IdempotencyStore>> loaded = chosen.stream()
             .filter(d -> plan.loadStrategies().isEmpty() || plan.loadStrategies().contains(d.name())).toList();
-        for (StrategyDescriptor<IdempotencyStore> d : loaded) {
-          run.stopIfInterrupted();
-          run.progress().step(String.format(Locale.ROOT, "idempotency load %s on %d instances (%d/%d)", d.name(),
-              IdempotencyPlan.INSTANCES, ++i, loaded.size()), loadSeconds(plan));
-          StrategyResults s = family.strategy(d.name());
-          try {
-            Map<String, Object> load = load(plan, d, servers);
-            synchronized (run.results()) {
-              s.load = load;
-              s.checks.addAll(loadChecks(d, load));
-            }
-            run.progress().note(String.format(Locale.ROOT, "        %s: %s effects for %s keys, %s duplicates,"
-                + " %s replays, %s 409s, client p99 %s ms", d.name(), Figures.fmt(Figures.nested(load, FAMILY,
-                    "effects")), Figures.fmt(Figures.nested(load, FAMILY, "keys")), Figures.fmt(Figures.nested(load,
-                    FAMILY, "duplicates")), Figures.fmt(Figures.nested(load, FAMILY, "replays")),
-                Figures.fmt(Figures.nested(load, FAMILY, "conflicts409")), Figures.fmt(Figures.nested(load,
-                    "client", "p99Millis"))));
-          } catch (IOException | RuntimeException e) {
-            run.fail(s, "load", e);
-          }
-          run.save();
-        }
+        run.eachStrategy(family, "load", FAMILY + " load on " + IdempotencyPlan.INSTANCES + " instances:", loaded,
+            StrategyDescriptor::name, d -> loadSeconds(plan), (d, s) -> {
+              Map<String, Object> load = load(plan, d, servers);
+              synchronized (run.results()) {
+                s.load = load;
+                s.checks.addAll(loadChecks(d, load));
+              }
+              run.progress().note(String.format(Locale.ROOT, "        %s: %s effects for %s keys, %s duplicates,"
+                  + " %s replays, %s 409s, client p99 %s ms", d.name(), figure(load, "effects"), figure(load, "keys"),
+                  figure(load, "duplicates"), figure(load, "replays"), figure(load, "conflicts409"),
+                  Figures.fmt(Figures.nested(load, "client", "p99Millis"))));
+            });
       }
     }
+  }
+
+  private static String figure(Map<String, Object> load, String key) {
+    return Figures.fmt(Figures.nested(load, FAMILY, key));
   }
 
   private static Map<String, Object> workload(IdempotencyPlan plan) {
@@ -125,39 +116,30 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
    * with crashes either, and the controls make duplicates when clients time out before the processing ends.
    */
   private void simulate(IdempotencyPlan plan, List<StrategyDescriptor<IdempotencyStore>> chosen,
-      FamilyResults family) throws IOException {
-    int i = 0;
-    for (StrategyDescriptor<IdempotencyStore> d : chosen) {
-      run.stopIfInterrupted();
-      run.progress().step(String.format(Locale.ROOT, "idempotency simulate %s (%d/%d)", d.name(), ++i,
-          chosen.size()), (plan.lockTtlMillis().size() + 1) * 0.5);
-      StrategyResults s = family.strategy(d.name());
-      try {
-        java.util.Set<String> characteristics = java.util.Set.copyOf(d.characteristics());
-        List<Map<String, Object>> runs = new ArrayList<>();
-        List<Check> checks = new ArrayList<>();
-        for (double ttl : plan.lockTtlMillis()) {
-          IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
-              workload(plan, ttl, false));
-          runs.add(simulated(r, ttl, false));
-          checks.addAll(simulateChecks(d, plan, ttl, false, r));
-        }
-        double last = plan.lockTtlMillis().get(plan.lockTtlMillis().size() - 1);
-        if (plan.crashAfterEffect() > 0 || plan.crashHoldingLock() > 0) {
-          IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
-              workload(plan, last, true));
-          runs.add(simulated(r, last, true));
-          checks.addAll(simulateChecks(d, plan, last, true, r));
-        }
-        synchronized (run.results()) {
-          s.simulate = Map.of("runs", runs);
-          s.checks.addAll(checks);
-        }
-      } catch (RuntimeException e) {
-        run.fail(s, "simulate", e);
-      }
-    }
-    run.save();
+      FamilyResults family) throws IOException, InterruptedException {
+    run.eachStrategy(family, "simulate", FAMILY + " simulate", chosen, StrategyDescriptor::name,
+        d -> (plan.lockTtlMillis().size() + 1) * 0.5, (d, s) -> {
+          java.util.Set<String> characteristics = java.util.Set.copyOf(d.characteristics());
+          List<Map<String, Object>> runs = new ArrayList<>();
+          List<Check> checks = new ArrayList<>();
+          for (double ttl : plan.lockTtlMillis()) {
+            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
+                workload(plan, ttl, false));
+            runs.add(simulated(r, ttl, false));
+            checks.addAll(simulateChecks(d, plan, ttl, false, r));
+          }
+          double last = plan.lockTtlMillis().get(plan.lockTtlMillis().size() - 1);
+          if (plan.crashAfterEffect() > 0 || plan.crashHoldingLock() > 0) {
+            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
+                workload(plan, last, true));
+            runs.add(simulated(r, last, true));
+            checks.addAll(simulateChecks(d, plan, last, true, r));
+          }
+          synchronized (run.results()) {
+            s.simulate = Map.of("runs", runs);
+            s.checks.addAll(checks);
+          }
+        });
   }
 
   private static IdempotencySimulator.Workload workload(IdempotencyPlan plan, double lockTtl, boolean crashes) {
@@ -203,7 +185,7 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
   private void micro(IdempotencyPlan plan, List<StrategyDescriptor<IdempotencyStore>> chosen, FamilyResults family,
       Servers servers) throws IOException, InterruptedException {
     MicroLens.Settings m = plan.micro();
-    double step = 2 * (m.warmupIterations() * m.warmupMillis() + m.iterations() * m.iterationMillis()) / 1000.0 + 4;
+    double step = 2 * m.iterationSeconds() + 4;
     Map<String, String> urls = new LinkedHashMap<>();
     chosen.forEach(d -> urls.put(d.name(), servers.urlFor(d)));
     run.microEach(family, List.copyOf(urls.keySet()), step, (strategy, json, progress) -> MicroLens.run(
@@ -229,7 +211,7 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
         Path dir = work.resolve("instance-" + i);
         List<String> serve = new ArrayList<>(List.of("--stage", FAMILY + ":" + store.name(), "--ledger",
             servers.ledgerUri(), "--processing-time", plan.loadProcessingMillis() + "ms", "--io-threads",
-            String.valueOf(plan.ioThreads()), "--hlog", dir.resolve("server.hlog").toString()));
+            String.valueOf(plan.ioThreads()), "--hlog", LoadStep.serverLog(dir).toString()));
         serve.addAll(servers.storeParams(store));
         serveArgs.add(serve);
         instances.add(step.target("instance " + i, serve, dir));
@@ -237,19 +219,15 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
       List<String> front = new ArrayList<>(List.of("--family", "lb", "--strategy", "round-robin", "--io-threads",
           String.valueOf(plan.ioThreads()), "--max-fails", "1", "--eject-time", "2s", "--probe-interval", "500ms",
           "--probe-path", "/_/health",
-          "--hlog", work.resolve("server.hlog").toString()));
+          "--hlog", LoadStep.serverLog(work).toString()));
       for (TargetProcess t : instances) {
         front.addAll(List.of("--backend", "127.0.0.1:" + t.port()));
       }
       TargetProcess balancer = step.target("front", front, work.resolve("front"));
       servers.resetLedger();
       servers.resetStore(store);
-      Map<String, String> properties = new LinkedHashMap<>();
-      properties.put("target.url", balancer.url());
-      properties.put("rate", String.valueOf(plan.rate()));
-      properties.put("duration", String.valueOf(plan.loadSeconds()));
-      properties.put("warmup", String.valueOf(plan.warmupSeconds()));
-      properties.put("profile", run.profile());
+      Map<String, String> properties = run.loadProperties(balancer, plan.rate(), plan.loadSeconds(),
+          plan.warmupSeconds());
       properties.put("copies", String.valueOf(plan.copies()));
       properties.put("retry.after", String.valueOf(plan.retryAfterMillis()));
       properties.put("reset.urls", String.join(",", instances.stream().map(TargetProcess::url).toList()));

@@ -1,7 +1,7 @@
 package io.strategybench.idempotency;
 
 import io.strategybench.cli.FamilyCommand;
-import io.strategybench.cli.NanosConverter;
+import io.strategybench.cli.OptionTable;
 import io.strategybench.cli.StrategySelection;
 import io.strategybench.idempotency.IdempotencySimulator.Result;
 import io.strategybench.idempotency.IdempotencySimulator.Workload;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code bench simulate idempotency}: effects per key of each store through timeouts, retries and crashes. */
 @Command(name = "idempotency",
@@ -37,70 +36,19 @@ import picocli.CommandLine.Option;
             + " 409s, fenced-out effects, clients that gave up, completion time, time keys stayed held by dead"
             + " attempts, and the effects-per-key histogram (with --json). Deterministic for a --seed.",
         ""})
-public final class SimulateIdempotencyCommand extends FamilyCommand.Simulate {
-  @Option(names = "--keys", paramLabel = "N", defaultValue = "1000", description = "Clients, each with one key.")
-  int keys;
+public final class SimulateIdempotencyCommand extends FamilyCommand.Simulate implements OptionTable.Host {
+  private final OptionTable.Bound<SimulateIdempotencyOptions> workload =
+      OptionTable.of(SimulateIdempotencyOptions.class).bind();
 
-  @Option(names = "--instances", paramLabel = "N", defaultValue = "3",
-      description = "Instances behind the load balancer.")
-  int instances;
-
-  @Option(names = "--spread", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,
-      description = "The clients' first attempts fall uniformly within this.")
-  long spreadNanos;
-
-  @Option(names = "--processing-time", paramLabel = "DURATION", defaultValue = "200ms",
-      converter = NanosConverter.class, description = "How long an attempt works before its effect.")
-  long processingNanos;
-
-  @Option(names = "--exponential",
-      description = "Processing times are exponential with --processing-time as their mean (else constant).")
-  boolean exponential;
-
-  @Option(names = "--client-timeout", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,
-      description = "How long a client waits for an answer before it retries.")
-  long clientTimeoutNanos;
-
-  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "5",
-      description = "Attempts per client in all, the first included.")
-  int maxAttempts;
-
-  @Option(names = "--backoff-base", paramLabel = "DURATION", defaultValue = "100ms",
-      converter = NanosConverter.class, description = "Retry n sleeps a uniform time up to base x 2^n ...")
-  long baseNanos;
-
-  @Option(names = "--backoff-cap", paramLabel = "DURATION", defaultValue = "2s", converter = NanosConverter.class,
-      description = "... and never more than this.")
-  long capNanos;
-
-  @Option(names = "--lock-ttl", paramLabel = "DURATION", defaultValue = "10s", converter = NanosConverter.class,
-      description = "How long a lock-ttl store's hold lasts (a store's -p lock-ttl-millis overrides it for that"
-          + " store).")
-  long lockTtlNanos;
-
-  @Option(names = "--crash-after-effect", paramLabel = "P", defaultValue = "0",
-      description = "Probability that an attempt's instance dies after the effect, before the stored response"
-          + " (0.01 = 1%%).")
-  double crashAfterEffect;
-
-  @Option(names = "--crash-holding-lock", paramLabel = "P", defaultValue = "0",
-      description = "Probability that an attempt's instance dies holding the key, before the effect.")
-  double crashHoldingLock;
-
-  @Option(names = "--restart-time", paramLabel = "DURATION", defaultValue = "2s", converter = NanosConverter.class,
-      description = "How long a dead instance takes to come back.")
-  long restartNanos;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-      description = "Seeds arrivals, the load balancer, processing times, crashes and the jitter.")
-  long seed;
+  @Override
+  public Map<String, OptionTable.Bound<?>> optionTables() {
+    return Map.of("workload", workload);
+  }
 
   @Override
   public Integer call() {
     var chosen = StrategySelection.resolve(registry(), IdempotencyStore.FAMILY, options.strategies, options.params);
-    Workload workload = new Workload(keys, instances, millis(spreadNanos), millis(processingNanos), exponential,
-        millis(clientTimeoutNanos), maxAttempts, millis(baseNanos), millis(capNanos), crashAfterEffect,
-        crashHoldingLock, millis(restartNanos), millis(lockTtlNanos), seed);
+    Workload workload = this.workload.values().workload();
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (var c : chosen) {
@@ -128,10 +76,6 @@ public final class SimulateIdempotencyCommand extends FamilyCommand.Simulate {
       doc.put("skipped", skipped);
     }
     return print(doc, results, out -> printTable(out, rows, skipped, workload));
-  }
-
-  private static double millis(long nanos) {
-    return nanos / 1e6;
   }
 
   static void printTable(PrintWriter out, List<Map<String, Object>> rows, List<String> skipped, Workload w) {

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import io.strategybench.cli.OptionTable;
 import picocli.CommandLine;
 
 class IdempotencySimulatorTest {
@@ -287,15 +288,20 @@ class IdempotencySimulatorTest {
 
   @Test
   void theCommandParsesItsOptionsAndPrintsATable() {
-    SimulateIdempotencyCommand command = new SimulateIdempotencyCommand();
-    CommandLine cli = new CommandLine(command);
-    cli.parseArgs("--keys", "20", "--processing-time", "250ms", "--client-timeout", "1s", "--lock-ttl", "50ms",
-        "--crash-after-effect", "0.01", "--strategy", "redis-setnx,redis-fenced", "-p",
+    SimulateIdempotencyOptions options = OptionTable.of(SimulateIdempotencyOptions.class).parse("--keys", "20",
+        "--processing-time", "250ms", "--client-timeout", "1s", "--lock-ttl", "50ms", "--crash-after-effect",
+        "0.01");
+    assertThat(options.keys()).isEqualTo(20);
+    assertThat(options.processingNanos()).isEqualTo(250_000_000L);
+    assertThat(options.lockTtlNanos()).isEqualTo(50_000_000L);
+    assertThat(options.crashAfterEffect()).isEqualTo(0.01);
+    assertThat(options.workload().processingMillis()).isEqualTo(250.0);
+    assertThatThrownBy(() -> OptionTable.of(SimulateIdempotencyOptions.class).parse("--crash-after-effect", "1.5"))
+        .hasMessage("--crash-after-effect must be 0 to 1, got 1.5");
+    CommandLine root = io.strategybench.cli.Bench.newCommandLine();
+    root.parseArgs("simulate", "idempotency", "--keys", "20", "--strategy", "redis-setnx,redis-fenced", "-p",
         "redis-setnx:lock-ttl-millis=40");
-    assertThat(command.keys).isEqualTo(20);
-    assertThat(command.processingNanos).isEqualTo(250_000_000L);
-    assertThat(command.lockTtlNanos).isEqualTo(50_000_000L);
-    assertThat(command.crashAfterEffect).isEqualTo(0.01);
+    CommandLine cli = root.getSubcommands().get("simulate").getSubcommands().get("idempotency");
     assertThat(cli.getUsageMessage()).contains("--crash-after-effect").contains("1%").contains("--lock-ttl");
     Workload w = oneKey();
     StringWriter text = new StringWriter();
