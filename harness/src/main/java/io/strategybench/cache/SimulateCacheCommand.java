@@ -1,5 +1,6 @@
 package io.strategybench.cache;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
 import io.strategybench.cli.StrategySelection;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Option;
 
 /** {@code bench simulate cache}: hit ratio of each eviction policy at each capacity on a trace or workload. */
 @Command(name = "cache", header = "Simulate cache policies: hits, hit ratio, byte hit ratio and evictions at each capacity.",
@@ -40,39 +39,30 @@ import picocli.CommandLine.Option;
             + " hotspot:keys=N,hot=0.1,share=0.9,requests=R; zipf-scan:s=0.99,keys=N,requests=R,scan-share=0.2,"
             + "scan-length=L (Zipf with scans of new keys mixed in).",
         ""})
-public final class SimulateCacheCommand extends FamilyCommand.Simulate {
-  @Option(names = "--capacity", paramLabel = "SIZE", split = ",", defaultValue = "1%,2%,5%,10%,20%",
-      description = "Capacities: entries (1000), bytes (64MiB, 500KB; traces with sizes only) or a share of the"
-          + " workload's distinct keys, or of their bytes when it has sizes (5%%).")
-  List<String> capacities = new ArrayList<>();
+public final class SimulateCacheCommand extends FamilyCommand.Simulate implements OptionTable.Host {
+  private final OptionTable.Bound<CacheSimulateOptions> table = OptionTable.of(CacheSimulateOptions.class).bind();
 
-  @Option(names = "--trace", paramLabel = "FILE", description = "Replay this trace file (see --format).")
-  Path trace;
-
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "lirs",
-      description = "The trace's format: lirs, lines, arc or oracleGeneral.")
-  String format;
-
-  @Option(names = "--workload", paramLabel = "SPEC", defaultValue = "zipf",
-      description = "Synthetic workload when there is no --trace (see above for the forms and their defaults).")
-  String workload;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds the synthetic workload.")
-  long seed;
+  @Override
+  public Map<String, OptionTable.Bound<?>> optionTables() {
+    return Map.of("simulate-options", table);
+  }
 
   @Override
   public Integer call() throws Exception {
+    CacheSimulateOptions o = table.values();
     var chosen = StrategySelection.resolve(registry(), CachePolicy.FAMILY, options.strategies, options.params);
     for (var c : chosen) {
       if (c.params().containsKey("capacity")) {
         throw new IllegalArgumentException("--param capacity: give the capacity with --capacity");
       }
     }
-    TraceFormat traceFormat = TraceFormat.named(format);
-    progress(trace != null ? "reading " + trace + "..." : "generating " + Workloads.describe(workload) + "...");
-    Trace requests = trace != null ? TraceReader.read(trace, traceFormat) : Workloads.generate(workload, seed);
+    TraceFormat traceFormat = TraceFormat.named(o.format());
+    progress(o.trace() != null ? "reading " + o.trace() + "..."
+        : "generating " + Workloads.describe(o.workload()) + "...");
+    Trace requests = o.trace() != null ? TraceReader.read(o.trace(), traceFormat)
+        : Workloads.generate(o.workload(), o.seed());
     List<Capacity> sizes = new ArrayList<>();
-    for (String text : capacities) {
+    for (String text : o.capacities()) {
       sizes.add(Capacity.parse(text, requests, "--capacity"));
     }
     long[] nextAccess = chosen.stream().anyMatch(c -> c.descriptor().name().equals("opt")
@@ -83,12 +73,12 @@ public final class SimulateCacheCommand extends FamilyCommand.Simulate {
       for (Capacity size : sizes) {
         progress("simulating %s at %s on %s...", c.descriptor().name(), size, requests);
         results.add(CacheSimulator.run(c.descriptor(), c.params(), requests, size.value(), size.bytes(), nextAccess,
-            seed));
+            o.seed()));
       }
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("workload", requests.name());
-    doc.put("format", trace != null ? traceFormat.cliName() : "synthetic");
+    doc.put("format", o.trace() != null ? traceFormat.cliName() : "synthetic");
     doc.put("requests", requests.requests());
     doc.put("distinctKeys", requests.distinctKeys());
     if (requests.hasSizes()) {

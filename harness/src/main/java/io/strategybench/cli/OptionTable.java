@@ -247,8 +247,13 @@ public final class OptionTable<T extends Record> {
   public static void addTables(CommandLine line) {
     if (line.getCommand() instanceof Host host) {
       host.optionTables().forEach((name, bound) -> {
-        if (!line.getCommandSpec().mixins().containsKey(name)) {
+        Object present = line.getCommandSpec().mixins().containsKey(name)
+            ? line.getCommandSpec().mixins().get(name).userObject() : null;
+        if (present == null) {
           line.getCommandSpec().addMixin(name, bound.spec());
+        } else if (present != bound) {
+          throw new IllegalStateException(line.getCommandName() + " has a mixin named '" + name + "' already;"
+              + " name its option table otherwise");
         }
       });
     }

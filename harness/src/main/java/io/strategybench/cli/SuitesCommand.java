@@ -38,7 +38,7 @@ final class SuitesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> names = files.isEmpty() ? SuiteFiles.BUILT_IN : files;
+    List<String> names = files.isEmpty() ? SuiteFiles.builtInNames() : files;
     List<Map<String, Object>> docs = new ArrayList<>();
     for (String name : names) {
       Suite suite = SuiteFiles.load(name, bench.modules());
@@ -56,14 +56,16 @@ final class SuitesCommand implements Callable<Integer> {
     if (json) {
       o.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("suites", docs)));
     } else {
+      int width = docs.stream().mapToInt(d -> String.valueOf(d.get("suite")).length()).max().orElse(0);
+      String indent = " ".repeat(width + 1);
       for (Map<String, Object> d : docs) {
-        o.printf("%-10s %s; lenses %s; strategies %s%s%n", d.get("suite"), String.join(", ",
+        o.printf("%-" + width + "s %s; lenses %s; strategies %s%s%n", d.get("suite"), String.join(", ",
             asStrings(d.get("families"))), String.join(", ", asStrings(d.get("lenses"))),
             d.get("strategies") instanceof List<?> l ? String.join(", ", asStrings(l)) : d.get("strategies"),
             ((int) d.get("checks")) > 0 ? "; " + d.get("checks") + " check(s)" : "");
-        o.println("           " + d.get("source"));
+        o.println(indent + d.get("source"));
         for (String line : wrap(String.valueOf(d.get("description")), 100)) {
-          o.println("           " + line);
+          o.println(indent + line);
         }
         o.println();
       }

@@ -1,5 +1,6 @@
 package io.strategybench.hashing;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
 import io.strategybench.cli.StrategySelection;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Option;
 
 /** {@code bench simulate hashing}: balance, movement, lookup speed, build time and memory of each ring. */
 @Command(name = "hashing", header = "Simulate consistent hashing: balance, keys moved when a node joins or leaves, speed, memory.",
@@ -31,84 +30,70 @@ import picocli.CommandLine.Option;
             + "build time and the structure's memory. --vnodes gives the vnodes parameter of the strategies that "
             + "have one, one record each. With --key, prints which node each key goes to instead.",
         ""})
-public final class SimulateHashingCommand extends FamilyCommand.Simulate {
-  @Option(names = "--nodes", paramLabel = "N", split = ",", defaultValue = "10",
-      description = "Node counts to simulate (a sweep when several).")
-  List<Integer> nodes = new ArrayList<>();
+public final class SimulateHashingCommand extends FamilyCommand.Simulate implements OptionTable.Host {
+  private final OptionTable.Bound<HashingSimulateOptions> table = OptionTable.of(HashingSimulateOptions.class).bind();
 
-  @Option(names = "--keys", paramLabel = "K", defaultValue = "1000000", description = "Keys to place (up to 100 million).")
-  long keys;
-
-  @Option(names = "--vnodes", paramLabel = "V", split = ",", showDefaultValue = Visibility.NEVER,
-      description = "Virtual nodes per node for the strategies that have them (a sweep when several; default:"
-          + " each strategy's own).")
-  List<Integer> vnodes = new ArrayList<>();
-
-  @Option(names = "--hash", paramLabel = "FUNCTION", showDefaultValue = Visibility.NEVER,
-      description = "Hash function of every chosen strategy: xxhash64, murmur3, md5 or sha1 (default: each"
-          + " strategy's own, xxhash64).")
-  String hash;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Picks the key set.")
-  long seed;
-
-  @Option(names = "--key", paramLabel = "KEY", showDefaultValue = Visibility.NEVER,
-      description = "Print the node of this key instead of simulating (repeatable; one line per key and strategy).")
-  List<String> lookups = new ArrayList<>();
+  @Override
+  public Map<String, OptionTable.Bound<?>> optionTables() {
+    return Map.of("simulate-options", table);
+  }
 
   @Override
   public Integer call() {
+    HashingSimulateOptions o = table.values();
     Map<String, String> common = new LinkedHashMap<>(options.params);
-    if (hash != null) {
-      common.put("hash", hash);
+    if (o.hash() != null) {
+      common.put("hash", o.hash());
     }
     var chosen = StrategySelection.resolve(registry(), ConsistentHash.FAMILY, options.strategies, common);
-    for (int n : nodes) {
+    for (int n : o.nodes()) {
       if (HashingSimulator.nodesProblem(n) != null) {
         throw new IllegalArgumentException("--nodes " + HashingSimulator.nodesProblem(n));
       }
     }
-    if (HashingSimulator.keysProblem(keys) != null) {
-      throw new IllegalArgumentException("--keys " + HashingSimulator.keysProblem(keys));
+    if (HashingSimulator.keysProblem(o.keys()) != null) {
+      throw new IllegalArgumentException("--keys " + HashingSimulator.keysProblem(o.keys()));
     }
     PrintWriter out = out();
-    if (!lookups.isEmpty()) {
-      return lookup(chosen, out);
+    if (!o.lookups().isEmpty()) {
+      return lookup(chosen, out, o);
     }
     List<HashingSimulationResult> results = new ArrayList<>();
     for (var strategy : chosen) {
       boolean hasVnodes = strategy.descriptor().settings().stream().map(SettingDescriptor::name)
           .anyMatch("vnodes"::equals);
-      List<Integer> vnodeValues = hasVnodes && !vnodes.isEmpty() ? vnodes : java.util.Collections.singletonList(null);
-      for (int n : nodes) {
+      List<Integer> vnodeValues = hasVnodes && !o.vnodes().isEmpty() ? o.vnodes()
+          : java.util.Collections.singletonList(null);
+      for (int n : o.nodes()) {
         for (Integer v : vnodeValues) {
           Map<String, String> p = new LinkedHashMap<>(strategy.params());
           if (v != null) {
             p.put("vnodes", String.valueOf(v));
           }
           progress("simulating %s, %d nodes%s...", strategy.descriptor().name(), n, v == null ? "" : ", " + v + " vnodes");
-          results.add(HashingSimulator.run(strategy.descriptor(), p, n, keys, seed));
+          results.add(HashingSimulator.run(strategy.descriptor(), p, n, o.keys(), o.seed()));
         }
       }
     }
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("keys", keys);
-    doc.put("seed", seed);
+    doc.put("keys", o.keys());
+    doc.put("seed", o.seed());
     return print(doc, results, table -> printTable(table, results));
   }
 
-  private int lookup(List<StrategySelection.Chosen<ConsistentHash>> chosen, PrintWriter out) {
-    if (nodes.size() != 1) {
+  private int lookup(List<StrategySelection.Chosen<ConsistentHash>> chosen, PrintWriter out,
+      HashingSimulateOptions o) {
+    if (o.nodes().size() != 1) {
       throw new IllegalArgumentException("--key looks up keys on one node count; give a single --nodes N");
     }
     List<HashNode> ring = new ArrayList<>();
-    for (int i = 1; i <= nodes.get(0); i++) {
+    for (int i = 1; i <= o.nodes().get(0); i++) {
       ring.add(HashNode.of("n" + i, 1));
     }
     for (var strategy : chosen) {
       ConsistentHash h = strategy.descriptor().create(strategy.params(), StrategyContext.system());
       h.setNodes(ring);
-      for (String key : lookups) {
+      for (String key : o.lookups()) {
         out.printf("%s\t%s\t%s%n", strategy.descriptor().name(), key, h.nodeFor(key).name());
       }
     }

@@ -1,9 +1,9 @@
 package io.strategybench.ratelimit;
 
+import io.strategybench.cli.OptionTable;
 import io.strategybench.cli.FamilyCommand;
 import io.strategybench.cli.Bench;
 import io.strategybench.cli.StrategySelection;
-import io.strategybench.cli.NanosConverter;
 import io.strategybench.ratelimit.Arrivals;
 import io.strategybench.ratelimit.RateLimitSimulationResult;
 import io.strategybench.ratelimit.RateLimitSimulator;
@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Option;
 
 /** {@code bench simulate ratelimit}: accuracy at window edges, over-admission and state of each limiter. */
 @Command(name = "ratelimit", header = "Simulate rate limiters: what each admits of an arrival pattern, judged by an exact sliding log.",
@@ -37,97 +35,66 @@ import picocli.CommandLine.Option;
         "Redis-backed strategies run on the virtual clock too (time=caller); without --redis a private redis-server "
             + "is started for the run when one is installed.",
         ""})
-public final class SimulateRateLimitCommand extends FamilyCommand.Simulate {
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "Requests admitted per window.")
-  long limit;
+public final class SimulateRateLimitCommand extends FamilyCommand.Simulate implements OptionTable.Host {
+  private final OptionTable.Bound<RateLimitSimulateOptions> table =
+      OptionTable.of(RateLimitSimulateOptions.class).bind();
 
-  @Option(names = "--window", paramLabel = "DURATION", defaultValue = "1s", converter = NanosConverter.class,
-      description = "The limit's window (1s, 500ms, 1m; whole milliseconds).")
-  long windowNanos;
-
-  @Option(names = "--pattern", paramLabel = "NAME", defaultValue = "boundary-burst",
-      description = "Arrival pattern: steady, poisson, burst or boundary-burst.")
-  String pattern;
-
-  @Option(names = "--rate", paramLabel = "R|Kx", defaultValue = "2x",
-      description = "Requests per second per key for steady, poisson and burst: a number, or a multiple of the"
-          + " limit's rate written like 2x.")
-  String rate;
-
-  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "60s", converter = NanosConverter.class,
-      description = "Virtual time the pattern covers.")
-  long durationNanos;
-
-  @Option(names = "--keys", paramLabel = "N", defaultValue = "1", description = "Client keys, each at --rate.")
-  int keys;
-
-  @Option(names = "--arrivals", paramLabel = "FILE",
-      description = "Replay this file instead of a pattern: one request per line, MILLIS[,KEY] (sorted by time).")
-  Path arrivalsFile;
-
-  @Option(names = "--service-time", paramLabel = "DURATION", defaultValue = "20ms", converter = NanosConverter.class,
-      description = "How long an admitted request is served (concurrency limiters count it in flight meanwhile).")
-  long serviceNanos;
-
-  @Option(names = "--capacity", paramLabel = "N", defaultValue = "16",
-      description = "Requests of one key served at full speed at once; more slow every one down in proportion.")
-  int capacity;
-
-  @Option(names = "--redis", paramLabel = "URI", showDefaultValue = Visibility.NEVER,
-      description = "Redis server for the redis-* strategies (default: a private redis-server started for the run).")
-  String redis;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds the poisson pattern and the strategies.")
-  long seed;
+  @Override
+  public Map<String, OptionTable.Bound<?>> optionTables() {
+    return Map.of("simulate-options", table);
+  }
 
   @Override
   public Integer call() throws Exception {
+    RateLimitSimulateOptions o = table.values();
     var chosen = StrategySelection.resolve(registry(), RateLimiter.FAMILY, options.strategies, options.params);
-    if (limit < 1 || limit > Arrivals.MAX_LIMIT) {
-      throw new IllegalArgumentException("--limit must be 1.." + Arrivals.MAX_LIMIT + ", got " + limit);
+    if (o.limit() < 1 || o.limit() > Arrivals.MAX_LIMIT) {
+      throw new IllegalArgumentException("--limit must be 1.." + Arrivals.MAX_LIMIT + ", got " + o.limit());
     }
-    long windowMillis = windowNanos / 1_000_000L;
-    if (windowMillis < 1 || windowNanos % 1_000_000L != 0) {
+    long windowMillis = o.windowNanos() / 1_000_000L;
+    if (windowMillis < 1 || o.windowNanos() % 1_000_000L != 0) {
       throw new IllegalArgumentException("--window must be a positive whole number of milliseconds, like 1s or"
           + " 250ms");
     }
-    if (durationNanos <= 0) {
-      throw new IllegalArgumentException("--duration must be positive, got " + durationNanos + " ns");
+    if (o.durationNanos() <= 0) {
+      throw new IllegalArgumentException("--duration must be positive, got " + o.durationNanos() + " ns");
     }
-    if (serviceNanos <= 0 || capacity < 1) {
+    if (o.serviceNanos() <= 0 || o.capacity() < 1) {
       throw new IllegalArgumentException("--service-time must be positive and --capacity at least 1");
     }
     Arrivals arrivals;
     String patternName;
-    if (arrivalsFile != null) {
-      arrivals = Arrivals.read(arrivalsFile);
-      patternName = "file:" + arrivalsFile.getFileName();
+    if (o.arrivalsFile() != null) {
+      arrivals = Arrivals.read(o.arrivalsFile());
+      patternName = "file:" + o.arrivalsFile().getFileName();
     } else {
-      double perSecond = ratePerSecond(rate, limit, windowMillis);
-      long expected = (long) Arrivals.expected(pattern, keys, perSecond, durationNanos, limit, windowNanos);
+      double perSecond = ratePerSecond(o.rate(), o.limit(), windowMillis);
+      long expected = (long) Arrivals.expected(o.pattern(), o.keys(), perSecond, o.durationNanos(), o.limit(),
+          o.windowNanos());
       if (expected > Arrivals.MAX_ARRIVALS) {
         throw new IllegalArgumentException("--rate x --keys x --duration asks for about " + expected
-            + " requests" + (pattern.equals("boundary-burst") ? " (boundary-burst: two --limit every fourth window)"
+            + " requests" + (o.pattern().equals("boundary-burst") ? " (boundary-burst: two --limit every fourth window)"
             : "") + "; keep it under 50 million");
       }
-      arrivals = Arrivals.generate(pattern, keys, perSecond, durationNanos, limit, windowNanos, seed);
-      patternName = pattern;
+      arrivals = Arrivals.generate(o.pattern(), o.keys(), perSecond, o.durationNanos(), o.limit(), o.windowNanos(),
+          o.seed());
+      patternName = o.pattern();
     }
     boolean anyRemote = chosen.stream().anyMatch(c -> RedisForSimulation.needsRedis(c.descriptor()));
     List<RateLimitSimulationResult> results = new ArrayList<>();
-    try (RedisForSimulation server = anyRemote ? RedisForSimulation.open(redis) : null) {
+    try (RedisForSimulation server = anyRemote ? RedisForSimulation.open(o.redis()) : null) {
       for (var strategy : chosen) {
         progress("simulating %s on %s...", strategy.descriptor().name(), arrivals);
-        results.add(RateLimitSimulator.run(strategy.descriptor(), strategy.params(), limit, windowMillis, arrivals,
-            patternName, new RateLimitSimulator.Service(serviceNanos, capacity), seed,
+        results.add(RateLimitSimulator.run(strategy.descriptor(), strategy.params(), o.limit(), windowMillis, arrivals,
+            patternName, new RateLimitSimulator.Service(o.serviceNanos(), o.capacity()), o.seed(),
             server == null ? null : server.uri()));
       }
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("pattern", patternName);
-    doc.put("limit", limit);
+    doc.put("limit", o.limit());
     doc.put("windowMillis", windowMillis);
-    doc.put("seed", seed);
+    doc.put("seed", o.seed());
     return print(doc, results, table -> printTable(table, results));
   }
 

@@ -48,7 +48,7 @@ public record Suite(String name, String description, List<String> strategies, Li
 
   /** Built-in suite names, sorted. */
   public static List<String> names() {
-    return SuiteFiles.BUILT_IN.stream().sorted().toList();
+    return SuiteFiles.builtInNames().stream().sorted().toList();
   }
 
   /**
@@ -57,7 +57,7 @@ public record Suite(String name, String description, List<String> strategies, Li
    * @throws IllegalArgumentException naming the valid suites
    */
   public static Suite named(String name) {
-    if (!SuiteFiles.BUILT_IN.contains(name)) {
+    if (!SuiteFiles.builtInNames().contains(name)) {
       throw new IllegalArgumentException("unknown suite '" + name + "'; valid suite names: " + String.join(", ", names()));
     }
     return SuiteFiles.builtIn(name);

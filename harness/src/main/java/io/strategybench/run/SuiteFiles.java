@@ -54,9 +54,22 @@ import java.util.TreeSet;
  * range, a mode or a distribution that does not parse (the family says which).
  */
 public final class SuiteFiles {
-  /** Built-in suites, in the order {@code bench suites} lists them. */
-  public static final List<String> BUILT_IN = List.of("quick", "lb", "hashing", "ratelimit", "cache", "gateway",
-      "full");
+  /**
+   * Built-in suites, in the order {@code bench suites} lists them: quick, then each built-in family's own suite
+   * ({@code suites/FAMILY.yaml}, in the families' order: a family adds its suite by shipping the file), then
+   * gateway and full.
+   */
+  public static List<String> builtInNames() {
+    List<String> names = new java.util.ArrayList<>(List.of("quick"));
+    for (io.strategybench.family.FamilyModule m : FamilyModules.builtIn().all()) {
+      String family = m.family().name();
+      if (SuiteFiles.class.getClassLoader().getResource("suites/" + family + ".yaml") != null) {
+        names.add(family);
+      }
+    }
+    names.addAll(List.of("gateway", "full"));
+    return List.copyOf(names);
+  }
 
   /** Marks a record component a suite file may leave out. */
   @Retention(RetentionPolicy.RUNTIME)
@@ -131,7 +144,7 @@ public final class SuiteFiles {
 
   /** A built-in suite by name, or a suite file by path, whose families are among {@code modules}. */
   public static Suite load(String nameOrPath, FamilyModules modules) {
-    if (BUILT_IN.contains(nameOrPath)) {
+    if (builtInNames().contains(nameOrPath)) {
       return builtIn(nameOrPath, modules);
     }
     boolean looksLikeAPath = nameOrPath.contains("/") || nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml");
@@ -141,13 +154,13 @@ public final class SuiteFiles {
         return parse(decode(Files.readAllBytes(file), file.toString()), file.toString(), modules);
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException("suite file " + nameOrPath + " does not exist; give a built-in suite ("
-            + String.join(", ", BUILT_IN) + ") or the path of a YAML suite file");
+            + String.join(", ", builtInNames()) + ") or the path of a YAML suite file");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read suite file " + nameOrPath, e);
       }
     }
     throw new IllegalArgumentException("unknown suite '" + nameOrPath + "'; valid suite names: "
-        + String.join(", ", BUILT_IN.stream().sorted().toList()) + " (or the path of a YAML suite file)");
+        + String.join(", ", builtInNames().stream().sorted().toList()) + " (or the path of a YAML suite file)");
   }
 
   /** The built-in suite {@code name}, from the jar. */
