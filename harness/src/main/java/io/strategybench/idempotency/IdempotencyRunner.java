@@ -54,8 +54,8 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
     IdempotencyPlan plan = plan();
     List<StrategyDescriptor<IdempotencyStore>> chosen = new ArrayList<>(run.chosen(IdempotencyStore.FAMILY));
     Map<String, Object> workload = workload(plan);
-    try (Servers servers = Servers.open(chosen, run.wants("micro") || run.wants("load"), workload,
-        run.progress()::note)) {
+    boolean needed = run.wants("micro") || run.wants("load");
+    try (Servers servers = Servers.open(chosen, needed, run.wants("load"), workload, run.progress()::note)) {
       FamilyResults family = run.addFamily(IdempotencyStore.FAMILY, workload, chosen);
       if (run.wants("simulate")) {
         simulate(plan, chosen, family);

@@ -43,6 +43,18 @@ final class Servers implements AutoCloseable {
    */
   static Servers open(List<StrategyDescriptor<IdempotencyStore>> chosen, boolean ledger, Map<String, Object> workload,
       Consumer<String> note) {
+    return open(chosen, true, ledger, workload, note);
+  }
+
+  /**
+   * As {@link #open(List, boolean, Map, Consumer)}, starting nothing unless {@code needed} (a run of the simulate
+   * lens alone talks to no server).
+   */
+  static Servers open(List<StrategyDescriptor<IdempotencyStore>> chosen, boolean needed, boolean ledger,
+      Map<String, Object> workload, Consumer<String> note) {
+    if (!needed) {
+      return new Servers(null, null);
+    }
     Map<String, String> why = new LinkedHashMap<>();
     RedisForSimulation redis = null;
     if (ledger || chosen.stream().anyMatch(s -> "redis".equals(serverOf(s)))) {
