@@ -239,7 +239,7 @@ public final class Comparison {
     tally(bi, cv);
     double change = bv == 0 ? (cv == 0 ? 0 : 1) : (cv - bv) / Math.abs(bv);
     // beyond noise: past the threshold and, where both runs have intervals, with intervals apart
-    boolean beyond = Math.abs(change) > threshold && !overlap(bi, ci);
+    boolean beyond = Math.abs(change) > threshold && !overlap(bi, ci) && !contains(ci, bv) && !contains(bi, cv);
     boolean worse = lowerIsBetter ? change > 0 : change < 0;
     rows.add(new Row(family, strategy, "load", metric + (machine ? " (inconclusive)" : ""), bv, cv,
         halfWidth(bi), halfWidth(ci), lowerIsBetter, beyond, !beyond ? "same" : worse ? "regressed" : "improved",
@@ -248,6 +248,15 @@ public final class Comparison {
 
   private static boolean inconclusive(JsonNode load) {
     return "inconclusive".equals(load.path("diagnosis").path("verdict").asText());
+  }
+
+  /**
+   * Whether a run's interval holds the other run's figure: a baseline without intervals (schema 1, or a figure it
+   * did not bound) is not beyond noise when it lies inside the current run's interval (0 ms against 1 ± 1 ms).
+   */
+  private static boolean contains(JsonNode interval, double value) {
+    return interval.path("low").isNumber() && interval.path("high").isNumber()
+        && interval.path("low").asDouble() <= value && value <= interval.path("high").asDouble();
   }
 
   /** Whether two intervals share a value; false when either is missing (no interval: the threshold alone decides). */

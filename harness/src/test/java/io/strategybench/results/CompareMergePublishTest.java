@@ -158,6 +158,16 @@ class CompareMergePublishTest {
         withIntervals("2026-01-03T00:00:00Z", 90, 85, 100, true))), Comparison.Thresholds.defaults());
     assertThat(apart.regressed()).isTrue();
     assertThat(apart.figuresWithinIntervals()).isEqualTo(3);
+    // a baseline without intervals (an older run) inside the current run's interval: the same, not a regression
+    Path old = write("i-old", run("2026-01-01T00:00:00Z", 100, 2, 50, 0.0));
+    Comparison inside = Comparison.of(Comparison.read(old), Comparison.read(write("i-inside",
+        withIntervals("2026-01-05T00:00:00Z", 60, 45, 75, true))), Comparison.Thresholds.defaults());
+    assertThat(inside.rows()).filteredOn(r -> r.metric().equals("client p99 ms")).singleElement()
+        .satisfies(r -> assertThat(r.verdict()).isEqualTo("same"));
+    Comparison outside = Comparison.of(Comparison.read(old), Comparison.read(write("i-outside",
+        withIntervals("2026-01-06T00:00:00Z", 60, 55, 75, true))), Comparison.Thresholds.defaults());
+    assertThat(outside.rows()).filteredOn(r -> r.metric().equals("client p99 ms")).singleElement()
+        .satisfies(r -> assertThat(r.verdict()).isEqualTo("regressed"));
     // the same figures from a step the machine limited: shown, not gated
     Comparison machine = Comparison.of(Comparison.read(base), Comparison.read(write("i-machine",
         withIntervals("2026-01-04T00:00:00Z", 90, 85, 100, false))), Comparison.Thresholds.defaults());
