@@ -11,10 +11,14 @@ import java.util.List;
  * @param keys simulate: clients, one order (one key) each
  * @param instances simulate: instances behind the load balancer
  * @param processingMillis simulate: how long the order handler works
- * @param clientTimeoutMillis simulate: a client gives up waiting and retries after this
+ * @param clientTimeoutMillis simulate: a client gives up waiting and retries after this (in the run with crashes at
+ *     least twice {@code processingMillis}, so that a client misses its answer only when its instance died)
  * @param maxAttempts simulate: attempts a client makes at most
- * @param lockTtlMillis simulate: the lock TTLs swept (one shorter than the processing time shows what fencing does)
- * @param crashAfterEffect simulate: the share of attempts whose instance dies after the effect, before storing
+ * @param lockTtlMillis simulate: the lock TTLs swept (one shorter than the processing time shows what fencing does);
+ *     the run with crashes uses the last
+ * @param crashAfterEffect simulate: the share of attempts whose instance dies after the effect, before storing (a
+ *     crash takes the whole instance down for {@code restartMillis}: at 2,000 attempts a second, 0.001 is two a
+ *     second)
  * @param crashHoldingLock simulate: the share whose instance dies holding the key, before the effect
  * @param restartMillis simulate: how long a dead instance takes to come back
  * @param seed seeds the simulation

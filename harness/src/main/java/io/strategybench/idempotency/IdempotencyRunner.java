@@ -123,16 +123,16 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
           List<Map<String, Object>> runs = new ArrayList<>();
           List<Check> checks = new ArrayList<>();
           for (double ttl : plan.lockTtlMillis()) {
-            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
-                workload(plan, ttl, false));
-            runs.add(simulated(r, ttl, false));
+            IdempotencySimulator.Workload w = workload(plan, ttl, false);
+            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics, w);
+            runs.add(simulated(r, w, false));
             checks.addAll(simulateChecks(d, plan, ttl, false, r));
           }
           double last = plan.lockTtlMillis().get(plan.lockTtlMillis().size() - 1);
           if (plan.crashAfterEffect() > 0 || plan.crashHoldingLock() > 0) {
-            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics,
-                workload(plan, last, true));
-            runs.add(simulated(r, last, true));
+            IdempotencySimulator.Workload w = workload(plan, last, true);
+            IdempotencySimulator.Result r = IdempotencySimulator.run(d.name(), characteristics, w);
+            runs.add(simulated(r, w, true));
             checks.addAll(simulateChecks(d, plan, last, true, r));
           }
           synchronized (run.results()) {
@@ -144,16 +144,22 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
 
   private static IdempotencySimulator.Workload workload(IdempotencyPlan plan, double lockTtl, boolean crashes) {
     IdempotencySimulator.Workload d = IdempotencySimulator.Workload.DEFAULT;
+    // with crashes, clients wait at least twice the processing time: a client then misses its answer only when its
+    // instance died, and what the run shows is what the crash left, not timeouts
+    double clientTimeout = crashes ? Math.max(plan.clientTimeoutMillis(), 2 * plan.processingMillis())
+        : plan.clientTimeoutMillis();
     return new IdempotencySimulator.Workload(plan.keys(), plan.instances(), d.spreadMillis(), plan.processingMillis(),
-        false, plan.clientTimeoutMillis(), plan.maxAttempts(), d.baseMillis(), d.capMillis(),
+        false, clientTimeout, plan.maxAttempts(), d.baseMillis(), d.capMillis(),
         crashes ? plan.crashAfterEffect() : 0, crashes ? plan.crashHoldingLock() : 0, plan.restartMillis(), lockTtl,
         plan.seed());
   }
 
-  private static Map<String, Object> simulated(IdempotencySimulator.Result r, double lockTtl, boolean crashes) {
+  private static Map<String, Object> simulated(IdempotencySimulator.Result r, IdempotencySimulator.Workload w,
+      boolean crashes) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("lockTtlMillis", lockTtl);
+    m.put("lockTtlMillis", w.lockTtlMillis());
     m.put("crashes", crashes);
+    m.put("clientTimeoutMillis", w.clientTimeoutMillis());
     m.putAll(Figures.toMap(r));
     return m;
   }

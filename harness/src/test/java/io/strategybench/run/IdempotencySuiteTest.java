@@ -39,8 +39,8 @@ class IdempotencySuiteTest {
 
   @BeforeAll
   void runASmallIdempotencySuite() throws Exception {
-    IdempotencyPlan plan = new IdempotencyPlan(300, 3, 200.0, 150.0, 6, List.of(50.0, 10_000.0), 0.05, 0.05,
-        2000.0, 1L, new MicroLens.Settings(0, 1, 2, 150, 1), 40.0, 3, 1000, 50, 0.5, 1, 4, 1, 1,
+    IdempotencyPlan plan = new IdempotencyPlan(300, 3, 200.0, 150.0, 6, List.of(50.0, 1000.0), 0.001, 0.001,
+        500.0, 1L, new MicroLens.Settings(0, 1, 2, 150, 1), 40.0, 3, 1000, 50, 0.5, 1, 4, 1, 1,
         List.of("none", "postgres-recovery-points"));
     Suite suite = Suite.of("idempotency-test", "a small idempotency suite", Map.of("idempotency", plan));
     run = temp.resolve("run");
