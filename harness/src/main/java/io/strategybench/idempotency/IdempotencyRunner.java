@@ -158,7 +158,7 @@ final class IdempotencyRunner extends PlanRun<IdempotencyPlan> {
       boolean crashes) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("lockTtlMillis", w.lockTtlMillis());
-    m.put("crashes", crashes);
+    m.put("withCrashes", crashes); // the Result's "crashes" counts the instances that died
     m.put("clientTimeoutMillis", w.clientTimeoutMillis());
     m.putAll(Figures.toMap(r));
     return m;

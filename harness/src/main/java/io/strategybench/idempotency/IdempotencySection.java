@@ -88,7 +88,7 @@ final class IdempotencySection extends FamilySection {
       if (s.simulate != null) {
         for (Map<String, Object> r : ReportWriter.maps(s.simulate.get("runs"))) {
           String series = String.format(java.util.Locale.ROOT, "simulate, lock TTL %.0f ms%s",
-              num(r, "lockTtlMillis"), Boolean.TRUE.equals(r.get("crashes")) ? ", crashes" : "");
+              num(r, "lockTtlMillis"), Boolean.TRUE.equals(r.get("withCrashes")) ? ", crashes" : "");
           duplicates.computeIfAbsent(series, k -> new LinkedHashMap<>()).put(s.strategy, num(r, "duplicates"));
         }
       }
