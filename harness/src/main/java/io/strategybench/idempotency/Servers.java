@@ -68,6 +68,8 @@ final class Servers implements AutoCloseable {
     if (chosen.stream().anyMatch(s -> "postgresql".equals(serverOf(s)))) {
       try {
         postgres = PostgresServerProcess.launch();
+        // pg_ctl detaches the server: a run killed outright stops it through the watchdog, as its redis-server
+        postgres.postmaster().ifPresent(io.strategybench.run.ParentDeathWatch::guard);
       } catch (RuntimeException e) {
         why.put("postgresql", String.valueOf(e.getMessage()));
       }

@@ -192,6 +192,19 @@ public final class PostgresServerProcess implements AutoCloseable {
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
   }
 
+  /**
+   * The server's main process (the postmaster, from {@code postmaster.pid}): {@code pg_ctl} starts it detached, so
+   * a caller that must stop it when it dies itself (a run killed with SIGKILL) watches this process.
+   */
+  public java.util.Optional<ProcessHandle> postmaster() {
+    try {
+      java.util.List<String> lines = Files.readAllLines(data.resolve("postmaster.pid"));
+      return lines.isEmpty() ? java.util.Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The user to connect as ({@value #USER}, no password). */
   public String user() {
     return USER;
