@@ -1,20 +1,14 @@
 package io.strategybench.idempotency.redis;
 
-import io.lettuce.core.ClientOptions;
+import io.strategybench.redis.RedisClients;
+
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,22 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
  * One Lettuce client and connection of an idempotency store or a ledger: text keys, byte values (a stored body is
  * kept byte for byte). As the rate limiters' connections: commands time out after {@code timeout-millis}, are
  * rejected at once while Redis is down instead of queueing, and the connection reconnects by itself (at most
- * {@value #MAX_RECONNECT_DELAY_MILLIS} ms apart). Every instance of a store has a connection of its own, as
+ * {@value RedisClients#MAX_RECONNECT_DELAY_MILLIS} ms apart). Every instance of a store has a connection of its own, as
  * separate target processes would.
  */
 final class RedisLink implements AutoCloseable {
-  static final long MAX_RECONNECT_DELAY_MILLIS = 500;
-
   static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-
-  private static ClientResources resources;
-
-  static {
-    // as RedisConnections: epoll chosen explicitly silences Lettuce's warning about two native transports
-    if (System.getProperty("io.lettuce.core.iouring") == null) {
-      System.setProperty("io.lettuce.core.iouring", "false");
-    }
-  }
 
   /** A script loaded into Redis: run by its SHA1, sent again when Redis answers NOSCRIPT (it restarted). */
   record Script(String source, String sha) {}
@@ -60,40 +43,8 @@ final class RedisLink implements AutoCloseable {
    * @throws io.lettuce.core.RedisException when Redis cannot be reached ({@link #unreachable} says it for a user)
    */
   static RedisLink open(String uri, long timeoutMillis) {
-    Duration timeout = Duration.ofMillis(timeoutMillis);
-    Duration connectTimeout = Duration.ofMillis(Math.max(1000, timeoutMillis));
-    RedisURI redisUri = RedisURI.create(uri);
-    redisUri.setTimeout(connectTimeout); // the handshake's; commands get the short one below
-    RedisClient client = RedisClient.create(resources(), redisUri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).tcpNoDelay(true).build())
-        .build());
-    try {
-      StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
-      connection.setTimeout(timeout);
-      return new RedisLink(uri, client, connection);
-    } catch (RuntimeException e) {
-      // the failed handshake's timer still fires after the connect timeout: shut the client down after it
-      CompletableFuture.delayedExecutor(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS)
-          .execute(() -> client.shutdown(0, 2, TimeUnit.SECONDS));
-      throw e;
-    }
-  }
-
-  /** The event loops and timers of every link, created once per JVM; their threads are daemons. */
-  private static synchronized ClientResources resources() {
-    if (resources == null) {
-      resources = ClientResources.builder()
-          .ioThreadPoolSize(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())))
-          .computationThreadPoolSize(2)
-          .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(MAX_RECONNECT_DELAY_MILLIS), 2,
-              TimeUnit.MILLISECONDS))
-          .build();
-    }
-    return resources;
+    RedisClients.Client<byte[]> c = RedisClients.connect(uri, timeoutMillis, CODEC);
+    return new RedisLink(uri, c.client(), c.connection());
   }
 
   /**
@@ -167,7 +118,7 @@ final class RedisLink implements AutoCloseable {
     try {
       connection.close();
     } finally {
-      client.shutdown(0, 2, TimeUnit.SECONDS);
+      RedisClients.shutdown(client);
     }
   }
 }
