@@ -10,7 +10,9 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,25 @@ final class Connections {
   void track(Channel channel, Idleness idleness) {
     if (channel.isOpen()) {
       channels.put(channel, idleness);
+    }
+  }
+
+  /**
+   * Closes every client connection and waits for each to finish closing, at most {@code timeoutMillis} in all: a
+   * server that stops closes its connections while its event loops still run, so a read still in flight is
+   * cancelled and its buffer released, not left behind by a loop that exited first.
+   */
+  void closeAll(long timeoutMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    List<io.netty.channel.ChannelFuture> closing = new ArrayList<>();
+    for (Channel c : List.copyOf(channels.keySet())) {
+      closing.add(c.close());
+    }
+    for (io.netty.channel.ChannelFuture f : closing) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !f.awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1)) {
+        return;
+      }
     }
   }
 

@@ -272,6 +272,7 @@ public final class TargetServer implements AutoCloseable {
     if (adminChannel != null) {
       adminChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    connections.closeAll(2000);
     if (group != null) {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
