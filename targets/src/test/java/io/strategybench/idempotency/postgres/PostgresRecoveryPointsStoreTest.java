@@ -1,20 +1,14 @@
 package io.strategybench.idempotency.postgres;
 
-import static io.strategybench.idempotency.postgres.PostgresUniqueStoreTest.await;
-import static io.strategybench.idempotency.postgres.PostgresUniqueStoreTest.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strategybench.idempotency.Attempt;
-import io.strategybench.idempotency.IdempotencySettings;
 import io.strategybench.idempotency.IdempotencyStore;
 import io.strategybench.idempotency.LedgerEffect;
-import io.strategybench.idempotency.OrderLedger;
 import io.strategybench.idempotency.Outcome;
-import io.strategybench.idempotency.StoreContract;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,41 +17,10 @@ import org.junit.jupiter.api.Test;
  * leaves: a key stuck (409) until the lock TTL, then taken over and run once; an order that a retry resumes from
  * without creating a second; the reaper; a too-slow attempt fenced out by the one that took its key.
  */
-class PostgresRecoveryPointsStoreTest extends StoreContract {
-  static PostgresServerProcess server;
-  static PostgresRecoveryPointsStore observer;
-
+class PostgresRecoveryPointsStoreTest extends PostgresStoreContract {
   @BeforeAll
   static void startServer() {
-    server = PostgresServerProcess.launch();
-    observer = new PostgresRecoveryPointsStore(pg(server, 10_000));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (observer != null) {
-      observer.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @Override
-  protected IdempotencyStore newInstance(IdempotencySettings settings) {
-    PostgresIdempotencySettings s = pg(server, settings.lockTtlMillis);
-    s.ttlSeconds = settings.ttlSeconds;
-    return new PostgresRecoveryPointsStore(s);
-  }
-
-  @Override
-  protected OrderLedger ledger(IdempotencyStore anyInstance) {
-    return anyInstance.ownLedger();
-  }
-
-  @Override
-  protected long effects(String key) {
-    return observer.sqlLedger().effects(key);
+    start(PostgresRecoveryPointsStore::new);
   }
 
   private List<PostgresRecoveryPointsStore> three(long lockTtlMillis) {

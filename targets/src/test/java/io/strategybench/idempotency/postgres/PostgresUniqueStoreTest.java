@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strategybench.idempotency.Attempt;
-import io.strategybench.idempotency.IdempotencySettings;
 import io.strategybench.idempotency.IdempotencyStore;
 import io.strategybench.idempotency.LedgerEffect;
 import io.strategybench.idempotency.OrderLedger;
 import io.strategybench.idempotency.Outcome;
-import io.strategybench.idempotency.StoreContract;
 import io.strategybench.strategy.InvalidParameterException;
 import io.strategybench.strategy.SettingsBinder;
 import io.strategybench.strategy.StrategyDescriptor;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,60 +26,16 @@ import org.junit.jupiter.api.Test;
  * The one-transaction store against a real PostgreSQL: the contract on three instances (three pools over one
  * database, effects counted in its {@code orders} table), and what each crash point leaves: nothing.
  */
-class PostgresUniqueStoreTest extends StoreContract {
-  static PostgresServerProcess server;
-  static PostgresUniqueStore observer;
-
+class PostgresUniqueStoreTest extends PostgresStoreContract {
   @BeforeAll
   static void startServer() {
-    server = PostgresServerProcess.launch();
-    observer = new PostgresUniqueStore(pg(server, 10_000));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    if (observer != null) {
-      observer.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  static PostgresIdempotencySettings pg(PostgresServerProcess server, long lockTtlMillis) {
-    PostgresIdempotencySettings s = new PostgresIdempotencySettings();
-    s.url = server.url();
-    s.user = server.user();
-    s.poolSize = 8;
-    s.lockTtlMillis = lockTtlMillis;
-    return s;
-  }
-
-  static Outcome await(CompletionStage<Outcome> stage) throws Exception {
-    return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    start(PostgresUniqueStore::new);
   }
 
   static int freePort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  @Override
-  protected IdempotencyStore newInstance(IdempotencySettings settings) {
-    PostgresIdempotencySettings s = pg(server, settings.lockTtlMillis);
-    s.ttlSeconds = settings.ttlSeconds;
-    return new PostgresUniqueStore(s);
-  }
-
-  @Override
-  protected OrderLedger ledger(IdempotencyStore anyInstance) {
-    return anyInstance.ownLedger();
-  }
-
-  @Override
-  protected long effects(String key) {
-    return observer.sqlLedger().effects(key);
   }
 
   @Test
