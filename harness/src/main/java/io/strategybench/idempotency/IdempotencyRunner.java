@@ -6,6 +6,7 @@ import io.strategybench.results.RunResults.FamilyResults;
 import io.strategybench.results.RunResults.StrategyResults;
 import io.strategybench.run.Figures;
 import io.strategybench.run.GatlingRun;
+import io.strategybench.run.InstanceKiller;
 import io.strategybench.run.LoadStep;
 import io.strategybench.run.MicroLens;
 import io.strategybench.run.RunContext;

@@ -1,8 +1,5 @@
-package io.strategybench.idempotency;
+package io.strategybench.run;
 
-import io.strategybench.run.Figures;
-import io.strategybench.run.LoadStep;
-import io.strategybench.run.TargetProcess;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * {@code afterSeconds}, kills, waits {@code restartSeconds}, starts. The restarted instance takes the dead one's place
  * in {@code instances}. Runs on a thread of its own; {@link #finish} waits for it.
  */
-final class InstanceKiller {
+public final class InstanceKiller {
   private final Thread thread;
   private final Map<String, Object> report = new LinkedHashMap<>();
 
@@ -24,7 +21,7 @@ final class InstanceKiller {
     thread.setDaemon(true);
   }
 
-  static InstanceKiller start(LoadStep step, List<TargetProcess> instances, int index, List<String> serve, Path dir,
+  public static InstanceKiller start(LoadStep step, List<TargetProcess> instances, int index, List<String> serve, Path dir,
       double afterSeconds, int restartSeconds) {
     InstanceKiller[] self = new InstanceKiller[1];
     self[0] = new InstanceKiller(() -> self[0].kill(step, instances, index, serve, dir, afterSeconds,
@@ -73,12 +70,12 @@ final class InstanceKiller {
   }
 
   /** Waits until the instance is back (or the kill failed). */
-  void finish() throws InterruptedException {
+  public void finish() throws InterruptedException {
     thread.join(TimeUnit.MINUTES.toMillis(3));
   }
 
   /** When the instance died and for how long; {@code error} when the kill or the restart failed. */
-  Map<String, Object> report() {
+  public Map<String, Object> report() {
     synchronized (report) {
       return new LinkedHashMap<>(report);
     }
