@@ -270,7 +270,11 @@ public final class RedisPubSubBus implements EventBus {
     }
   }
 
+  /** Waits for {@code thread} to end; not when it is the caller (a listener that closes its own bus). */
   static void joinQuietly(Thread thread) {
+    if (thread == Thread.currentThread()) {
+      return;
+    }
     try {
       thread.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
