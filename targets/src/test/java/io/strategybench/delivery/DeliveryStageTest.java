@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strategybench.server.ServerConfig;
 import io.strategybench.server.TargetServer;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,58 +67,8 @@ class DeliveryStageTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** An SSE stream read frame by frame: each frame's id and data. */
-  private static final class Stream implements AutoCloseable {
-    private final BufferedReader reader;
-    private final InputStream body;
-
-    Stream(HttpResponse<InputStream> response) {
-      this.body = response.body();
-      this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-    }
-
-    /** The next frame's fields ({@code id}, {@code data}, {@code retry}), comments skipped. */
-    Map<String, String> next() throws Exception {
-      Map<String, String> fields = new java.util.LinkedHashMap<>();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isEmpty()) {
-          if (!fields.isEmpty()) {
-            return fields;
-          }
-          continue;
-        }
-        if (line.startsWith(":")) {
-          continue;
-        }
-        int colon = line.indexOf(':');
-        fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
-      }
-      throw new AssertionError("the stream ended; frames so far: " + fields);
-    }
-
-    Event event() throws Exception {
-      Map<String, String> f = next();
-      Event e = Event.fromJson(f.get("data"));
-      assertThat(f.get("id")).isEqualTo(e.id());
-      return e;
-    }
-
-    @Override
-    public void close() throws Exception {
-      body.close();
-    }
-  }
-
-  private Stream stream(String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri("/events")).GET();
-    if (headers.length > 0) {
-      b.headers(headers);
-    }
-    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
-    return new Stream(r);
+  private SseStream stream(String... headers) throws Exception {
+    return SseStream.open(http, uri("/events"), headers);
   }
 
   private void awaitHeld(int n) throws InterruptedException {
@@ -136,7 +83,7 @@ class DeliveryStageTest {
   @Test
   void sseSendsEveryEventWithItsIdAndAResumeReplaysExactlyWhatWasMissed() throws Exception {
     List<Event> published = new ArrayList<>();
-    try (Stream s = stream()) {
+    try (SseStream s = stream()) {
       assertThat(s.next()).containsEntry("retry", "500");
       awaitHeld(1);
       for (int i = 1; i <= 3; i++) {
@@ -149,7 +96,7 @@ class DeliveryStageTest {
     awaitHeld(0);
     published.add(publish("e4")); // while the client is away
     published.add(publish("e5"));
-    try (Stream s = stream("Last-Event-ID", published.get(2).id())) {
+    try (SseStream s = stream("Last-Event-ID", published.get(2).id())) {
       assertThat(s.next()).containsKey("retry");
       assertThat(s.event()).isEqualTo(published.get(3));
       assertThat(s.event()).isEqualTo(published.get(4));
@@ -159,7 +106,7 @@ class DeliveryStageTest {
     // the query form names the same resume point
     HttpResponse<InputStream> byQuery = http.send(HttpRequest.newBuilder(uri("/events?lastEventId="
         + published.get(4).id())).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    try (Stream s = new Stream(byQuery)) {
+    try (SseStream s = new SseStream(byQuery)) {
       s.next();
       assertThat(s.event().data()).isEqualTo("e6");
     }
@@ -247,7 +194,7 @@ class DeliveryStageTest {
 
   @Test
   void pastItsMostSubscribersAnInstanceAnswers503WithRetryAfter() throws Exception {
-    List<Stream> open = new ArrayList<>();
+    List<SseStream> open = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         open.add(stream());
@@ -258,12 +205,12 @@ class DeliveryStageTest {
       assertThat(refused.headers().firstValue("retry-after")).contains("1");
       assertThat(refused.body()).contains("holds its most subscribers (3)");
     } finally {
-      for (Stream s : open) {
+      for (SseStream s : open) {
         s.close();
       }
     }
     awaitHeld(0);
-    try (Stream s = stream()) {
+    try (SseStream s = stream()) {
       assertThat(s.next()).containsKey("retry");
     }
   }
