@@ -2,7 +2,10 @@ package io.strategybench.delivery;
 
 import java.util.List;
 
-/** A poll's answer: {@code {"events":[EVENT,...],"last":"ID"}}, {@code last} the id to send as {@code after} next. */
+/**
+ * A poll's answer: {@code {"events":[EVENT,...],"last":"ID"}}, {@code last} the id to send as {@code after} next
+ * (empty when the instance has heard no event yet: the next poll sends no {@code after} and starts from then).
+ */
 public final class PollAnswer {
   private PollAnswer() {}
 
@@ -21,7 +24,7 @@ public final class PollAnswer {
       b.append(events.get(i).toJson());
     }
     b.append("],\"last\":");
-    EventJson.quote(b, last == null ? "0" : last);
+    EventJson.quote(b, last == null ? "" : last);
     return b.append("}\n").toString();
   }
 }

@@ -386,6 +386,38 @@ public final class Exchange {
     owner.exchangeDone(this, true);
   }
 
+  /**
+   * Hands the connection over to another protocol (a WebSocket upgrade): the exchange ends as answered with 101, the
+   * server's own HTTP handlers leave the pipeline (its decoder and encoder stay for {@code takeover} to replace, as
+   * Netty's handshakers do), requests pipelined behind this one are dropped, and {@code takeover} gets the channel
+   * and the request, which is released after it returns. Nothing may be sent through the exchange afterwards.
+   *
+   * @throws IllegalStateException when a response was started already
+   */
+  public void takeOver(java.util.function.BiConsumer<Channel, FullHttpRequest> takeover) {
+    if (done || headSent) {
+      throw new IllegalStateException("the exchange was answered already; it cannot be taken over");
+    }
+    done = true;
+    headSent = true;
+    status = 101;
+    long now = System.nanoTime();
+    if (!admin) {
+      stats.responded(phase, status, now - startNanos);
+      if (holder >= 0) {
+        timings[holder].answered(now - heldSince);
+        holder = -1;
+      }
+    }
+    tapEnds(false, "the connection was taken over by another protocol");
+    owner.detach();
+    try {
+      takeover.accept(ctx.channel(), request);
+    } finally {
+      release();
+    }
+  }
+
   public boolean isDone() {
     return done;
   }

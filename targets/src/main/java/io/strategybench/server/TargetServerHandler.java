@@ -3,6 +3,7 @@ package io.strategybench.server;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -200,6 +201,24 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter implements 
       return;
     }
     advance();
+  }
+
+  /**
+   * Leaves the pipeline for a protocol that takes the connection over (a WebSocket): the exchange in progress is done,
+   * pipelined requests behind it are dropped, the assembler and the idle timer go with this handler; the decoder and
+   * encoder stay for the new protocol's handshake to replace.
+   */
+  void detach() {
+    current = null;
+    releaseQueued();
+    refusing = true;
+    ChannelPipeline p = ctx.pipeline();
+    for (String name : new String[] {"assembler", "idle"}) {
+      if (p.get(name) != null) {
+        p.remove(name);
+      }
+    }
+    p.remove(this);
   }
 
   /**

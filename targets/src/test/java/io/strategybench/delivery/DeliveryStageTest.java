@@ -1,0 +1,270 @@
+package io.strategybench.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strategybench.server.ServerConfig;
+import io.strategybench.server.TargetServer;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery endpoints over real HTTP, with the JDK's own HTTP and WebSocket clients (not Netty's): SSE frames with
+ * their ids and a resume with {@code Last-Event-ID} that replays exactly what was missed, then goes live; short and
+ * long polls; a WebSocket resumed with {@code ?after=}; bad input answered 4xx while the server keeps serving; the
+ * bound on held connections.
+ */
+class DeliveryStageTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private TargetServer server;
+  private DeliveryStage stage;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    stage = new DeliveryStage("sse", new LocalBus(100), new DeliveryStage.Config(500, 0, 0, 30_000, 3, 1000, true),
+        null);
+    server = new TargetServer(ServerConfig.defaults().withPort(0).withIoThreads(1), List.of(stage),
+        Map.of("family", "delivery", "strategy", "sse")).start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.port() + path);
+  }
+
+  private Event publish(String data) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/publish")).timeout(WAIT)
+        .POST(HttpRequest.BodyPublishers.ofString(data)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Event.fromJson(r.body().trim());
+  }
+
+  private HttpResponse<String> get(String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(WAIT).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** An SSE stream read frame by frame: each frame's id and data. */
+  private static final class Stream implements AutoCloseable {
+    private final BufferedReader reader;
+    private final InputStream body;
+
+    Stream(HttpResponse<InputStream> response) {
+      this.body = response.body();
+      this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    }
+
+    /** The next frame's fields ({@code id}, {@code data}, {@code retry}), comments skipped. */
+    Map<String, String> next() throws Exception {
+      Map<String, String> fields = new java.util.LinkedHashMap<>();
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isEmpty()) {
+          if (!fields.isEmpty()) {
+            return fields;
+          }
+          continue;
+        }
+        if (line.startsWith(":")) {
+          continue;
+        }
+        int colon = line.indexOf(':');
+        fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+      }
+      throw new AssertionError("the stream ended; frames so far: " + fields);
+    }
+
+    Event event() throws Exception {
+      Map<String, String> f = next();
+      Event e = Event.fromJson(f.get("data"));
+      assertThat(f.get("id")).isEqualTo(e.id());
+      return e;
+    }
+
+    @Override
+    public void close() throws Exception {
+      body.close();
+    }
+  }
+
+  private Stream stream(String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri("/events")).GET();
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
+    return new Stream(r);
+  }
+
+  private void awaitHeld(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!stage.stats().get("held").equals(n)) {
+      assertThat(System.nanoTime()).as("held connections never reached " + n + ": " + stage.stats())
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void sseSendsEveryEventWithItsIdAndAResumeReplaysExactlyWhatWasMissed() throws Exception {
+    List<Event> published = new ArrayList<>();
+    try (Stream s = stream()) {
+      assertThat(s.next()).containsEntry("retry", "500");
+      awaitHeld(1);
+      for (int i = 1; i <= 3; i++) {
+        published.add(publish("e" + i));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(s.event()).isEqualTo(published.get(i));
+      }
+    }
+    awaitHeld(0);
+    published.add(publish("e4")); // while the client is away
+    published.add(publish("e5"));
+    try (Stream s = stream("Last-Event-ID", published.get(2).id())) {
+      assertThat(s.next()).containsKey("retry");
+      assertThat(s.event()).isEqualTo(published.get(3));
+      assertThat(s.event()).isEqualTo(published.get(4));
+      Event live = publish("e6");
+      assertThat(s.event()).isEqualTo(live); // no duplicate of 4 or 5 before it
+    }
+    // the query form names the same resume point
+    HttpResponse<InputStream> byQuery = http.send(HttpRequest.newBuilder(uri("/events?lastEventId="
+        + published.get(4).id())).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    try (Stream s = new Stream(byQuery)) {
+      s.next();
+      assertThat(s.event().data()).isEqualTo("e6");
+    }
+    assertThat(published).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void shortPollsAnswerAtOnceAndLongPollsHoldUntilAnEvent() throws Exception {
+    String start = get("/poll").body();
+    assertThat(start).isEqualTo("{\"events\":[],\"last\":\"\"}\n"); // nothing heard yet: start from now
+    Event a = publish("a");
+    Event b = publish("b");
+    assertThat(get("/poll?after=" + a.id()).body()).isEqualTo(PollAnswer.of(List.of(b), b.id()));
+    assertThat(get("/poll").body()).isEqualTo(PollAnswer.of(List.of(), b.id()));
+    assertThat(get("/poll?after=" + b.id()).body()).isEqualTo(PollAnswer.of(List.of(), b.id()));
+    CompletableFuture<HttpResponse<String>> held = http.sendAsync(HttpRequest.newBuilder(uri("/poll?after="
+        + b.id() + "&wait=20")).timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
+    awaitHeld(1);
+    assertThat(held).isNotDone();
+    Event c = publish("c");
+    assertThat(held.get(20, TimeUnit.SECONDS).body()).isEqualTo(PollAnswer.of(List.of(c), c.id()));
+    awaitHeld(0);
+    // a long poll with nothing new ends empty at its wait, its last id unchanged
+    assertThat(get("/poll?after=" + c.id() + "&wait=0.2").body()).isEqualTo(PollAnswer.of(List.of(), c.id()));
+  }
+
+  @Test
+  void aWebSocketGetsEachEventAsOneTextMessageAndResumesWithAfter() throws Exception {
+    Event first = publish("one");
+    Event second = publish("two");
+    BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    WebSocket ws = http.newWebSocketBuilder().connectTimeout(WAIT).buildAsync(
+        URI.create("ws://127.0.0.1:" + server.port() + "/ws?after=" + first.id()), new WebSocket.Listener() {
+          private final StringBuilder text = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+              messages.add(text.toString());
+              text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+          }
+        }).get(20, TimeUnit.SECONDS);
+    try {
+      assertThat(Event.fromJson(messages.poll(20, TimeUnit.SECONDS))).isEqualTo(second);
+      awaitHeld(1);
+      Event third = publish("three");
+      assertThat(Event.fromJson(messages.poll(20, TimeUnit.SECONDS))).isEqualTo(third);
+      assertThat(messages).isEmpty();
+    } finally {
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(20, TimeUnit.SECONDS);
+    }
+    awaitHeld(0);
+  }
+
+  @Test
+  void badInputGets4xxNamingWhatWasWrongAndTheServerKeepsServing() throws Exception {
+    HttpResponse<String> badId = get("/events", "Last-Event-ID", "abc");
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(badId.body()).contains("Last-Event-ID").contains("'abc'").contains("sequence number");
+    assertThat(get("/poll?after=-1").body()).contains("after").contains("'-1'");
+    HttpResponse<String> badWait = get("/poll?wait=soon");
+    assertThat(badWait.statusCode()).isEqualTo(400);
+    assertThat(badWait.body()).contains("wait must be the seconds").contains("'soon'");
+    HttpResponse<String> notUpgraded = get("/ws");
+    assertThat(notUpgraded.statusCode()).isEqualTo(400);
+    assertThat(notUpgraded.body()).contains("Upgrade: websocket");
+    HttpResponse<String> getPublish = get("/publish");
+    assertThat(getPublish.statusCode()).isEqualTo(405);
+    assertThat(getPublish.headers().firstValue("allow")).contains("POST");
+    HttpResponse<String> unknown = get("/nowhere");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("/events").contains("/poll").contains("/ws").contains("/publish");
+    HttpResponse<String> notUtf8 = http.send(HttpRequest.newBuilder(uri("/publish")).timeout(WAIT)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xC3, 0x28})).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(notUtf8.statusCode()).isEqualTo(400);
+    assertThat(notUtf8.body()).contains("UTF-8");
+    assertThat(publish("still serving").seq()).isEqualTo(1);
+    assertThat(stage.stats().get("badRequests")).isEqualTo(5L); // the five 400s
+  }
+
+  @Test
+  void pastItsMostSubscribersAnInstanceAnswers503WithRetryAfter() throws Exception {
+    List<Stream> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        open.add(stream());
+      }
+      awaitHeld(3);
+      HttpResponse<String> refused = get("/events");
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("retry-after")).contains("1");
+      assertThat(refused.body()).contains("holds its most subscribers (3)");
+    } finally {
+      for (Stream s : open) {
+        s.close();
+      }
+    }
+    awaitHeld(0);
+    try (Stream s = stream()) {
+      assertThat(s.next()).containsKey("retry");
+    }
+  }
+}
