@@ -170,10 +170,16 @@ public final class DeliveryRecorder implements AutoCloseable {
     }
   }
 
-  /** The run is over: subscribers stop. */
-  public void finish() {
+  /**
+   * The run is over: subscribers stop. The log's intervals stop too (a long poll in flight may take a while to
+   * end); what arrives until {@link #close()} goes into one last interval.
+   */
+  public synchronized void finish() {
     if (finishedMicros == 0) {
       finishedMicros = nowMicros();
+      if (ticker != null) {
+        ticker.shutdown();
+      }
     }
   }
 

@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Shape: the subscribers connect and stay for the whole run; the warm-up publisher runs {@code warmup} seconds
  * (its events are not counted); once every subscriber is connected (at most 30 s) one user resets every instance
  * ({@code POST /_/reset?gc=true}) and the measured phase starts: the publisher at the rate for {@code duration}
- * seconds, then {@code drain} seconds for late events, then the subscribers close. Every request carries
+ * seconds, then {@code drain} seconds for late events, then the subscribers close (a long poll in flight ends
+ * first, up to {@code poll.wait} later). Every request carries
  * {@code X-Bench-Phase}. At the end the figures are written to {@code delivery.out} as JSON.
  *
  * <p>Subscriber {@code i} is pinned to instance {@code i mod n} and reconnects to that same instance after a drop or
@@ -268,8 +269,9 @@ public class DeliverySimulation extends Simulation {
   private String pollUrl(Session session, int wait) {
     String base = instances.get(session.getInt("sub") % instances.size());
     String last = session.getString("last");
-    return base + "/poll?" + (last.isEmpty() ? "" : "after=" + URLEncoder.encode(last, StandardCharsets.UTF_8) + "&")
-        + "wait=" + wait;
+    // the first poll asks, at once, where "now" is: a subscriber receives what is published after it connects
+    return base + "/poll?" + (last.isEmpty() ? "wait=0"
+        : "after=" + URLEncoder.encode(last, StandardCharsets.UTF_8) + "&wait=" + wait);
   }
 
   private Session polled(Session session) {
