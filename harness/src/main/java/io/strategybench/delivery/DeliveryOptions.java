@@ -4,7 +4,8 @@ package io.strategybench.delivery;
  * {@code bench serve} options of the delivery stage: the fan-out between instances, the Redis it uses, how many
  * subscribers an instance holds. Declared in {@code DeliveryOptions.options.yaml}.
  */
-record DeliveryOptions(String fanout, String redisUrl, String namespace, int maxSubscribers, int history) {
+record DeliveryOptions(String fanout, String redisUrl, String namespace, int maxSubscribers, int history,
+    boolean webhookAnyHost) {
   /** The fan-out these options name. */
   EventBus openBus() {
     return Buses.open(fanout, redisUrl, namespace, history);

@@ -278,6 +278,27 @@ public final class DeliveryRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether every subscriber has every measured event published so far (the drain waits for this, bounded: a
+   * subscriber whose instance died catches up after it is back, and what it never gets is a gap, not a late event).
+   */
+  public boolean caughtUp() {
+    BitSet pub;
+    synchronized (published) {
+      pub = (BitSet) published.clone();
+    }
+    for (Subscriber s : subscribers) {
+      synchronized (s) {
+        BitSet missing = (BitSet) pub.clone();
+        missing.andNot(s.seen);
+        if (!missing.isEmpty()) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** The target took the measured event {@code seq}. */
   public void published(long seq) {
     if (seq < 0 || seq > Integer.MAX_VALUE) {

@@ -27,6 +27,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.ReferenceCountUtil;
+import io.strategybench.delivery.webhook.WebhookSubscription;
+import io.strategybench.delivery.webhook.WebhookSubscriptions;
 import io.strategybench.server.Exchange;
 import io.strategybench.server.Stage;
 import java.nio.charset.CharacterCodingException;
@@ -42,7 +44,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 
 /**
  * The delivery endpoints, whichever channel the run measures (so any client can use any of them):
@@ -85,12 +86,13 @@ public final class DeliveryStage implements Stage {
     }
   }
 
-  private static final String ENDPOINTS = "POST /publish, GET /events, GET /poll?after=ID&wait=S, GET /ws";
+  private static final String ENDPOINTS = "POST /publish, GET /events, GET /poll?after=ID&wait=S, GET /ws,"
+      + " POST /subscriptions";
 
   private final String strategy;
   private final EventBus bus;
   private final Config config;
-  private final Consumer<Event> sideDelivery;
+  private final WebhookSubscriptions webhooks;
   private final AutoCloseable subscription;
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger held = new AtomicInteger();
@@ -117,13 +119,13 @@ public final class DeliveryStage implements Stage {
   /**
    * @param strategy the channel the run measures (its name in the stats)
    * @param bus the fan-out events come from
-   * @param sideDelivery also called with every event this instance publishes (the webhook sender), or null
+   * @param webhooks the webhook subscriptions every event this instance publishes is sent to, or null for none
    */
-  public DeliveryStage(String strategy, EventBus bus, Config config, Consumer<Event> sideDelivery) {
+  public DeliveryStage(String strategy, EventBus bus, Config config, WebhookSubscriptions webhooks) {
     this.strategy = strategy;
     this.bus = bus;
     this.config = config;
-    this.sideDelivery = sideDelivery;
+    this.webhooks = webhooks;
     this.subscription = bus.subscribe(this::dispatch);
   }
 
@@ -157,6 +159,15 @@ public final class DeliveryStage implements Stage {
       case "/ws" -> {
         if (allowed(exchange, method, HttpMethod.GET)) {
           upgrade(exchange, uri);
+        }
+      }
+      case "/subscriptions" -> {
+        if (webhooks == null && config.last()) {
+          exchange.respond(HttpResponseStatus.NOT_FOUND, "404 Not Found: this instance sends no webhooks\n");
+        } else if (webhooks == null) {
+          exchange.proceed();
+        } else if (allowed(exchange, method, HttpMethod.POST)) {
+          subscribe(exchange);
         }
       }
       default -> {
@@ -207,14 +218,52 @@ public final class DeliveryStage implements Stage {
         return;
       }
       published.increment();
-      if (sideDelivery != null) {
-        sideDelivery.accept(event);
+      if (webhooks != null) {
+        webhooks.publish(event);
       }
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
           Unpooled.copiedBuffer(event.toJson() + "\n", StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
       exchange.respond(response);
     }));
+  }
+
+  // ---- webhook subscriptions -------------------------------------------------------------------------------------
+
+  /** {@code POST /subscriptions} {@code {"url": "http://...", "secret": "whsec_...", "id": "optional"}}: 201. */
+  private void subscribe(Exchange exchange) {
+    Map<String, Object> body;
+    try {
+      body = io.strategybench.server.Json.MAPPER.readValue(exchange.request().content().toString(
+          StandardCharsets.UTF_8), Map.class);
+    } catch (Exception e) {
+      bad(exchange, "a subscription is a JSON object {\"url\": \"http://127.0.0.1:9000/hook\", \"secret\":"
+          + " \"whsec_...\"}: " + e.getMessage().lines().findFirst().orElse(""));
+      return;
+    }
+    Object url = body == null ? null : body.get("url");
+    Object secret = body == null ? null : body.get("secret");
+    Object id = body == null ? null : body.get("id");
+    if (!(url instanceof String) || ((String) url).isBlank()) {
+      bad(exchange, "a subscription needs \"url\": the subscriber's http:// or https:// URL");
+      return;
+    }
+    if (!(secret instanceof String) || ((String) secret).isBlank()) {
+      bad(exchange, "a subscription needs \"secret\": whsec_ followed by base64 of 24 to 64 random bytes"
+          + " (Standard Webhooks), to sign every delivery");
+      return;
+    }
+    try {
+      WebhookSubscription s = webhooks.subscribe(id instanceof String ? (String) id : null, (String) url,
+          (String) secret);
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+          Unpooled.copiedBuffer("{\"id\":\"" + s.id() + "\",\"url\":\"" + s.url() + "\"}\n",
+              StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+      exchange.respond(response);
+    } catch (IllegalArgumentException e) {
+      bad(exchange, e.getMessage());
+    }
   }
 
   // ---- fan-in from the bus --------------------------------------------------------------------------------------
@@ -566,6 +615,8 @@ public final class DeliveryStage implements Stage {
     private boolean replaying = true;
     private List<Event> waiting = new ArrayList<>();
     private long lastSeq;
+    /** The id the subscriber resumed from, until it has been sent an event: nothing at or before it goes out. */
+    private String floor;
     private boolean gone;
 
     Subscriber(EventLoop loop, Channel channel) {
@@ -586,8 +637,8 @@ public final class DeliveryStage implements Stage {
         waiting.add(event);
         return;
       }
-      if (event.seq() <= lastSeq) {
-        return;
+      if (event.seq() <= lastSeq || (floor != null && EventIds.compare(event.id(), floor) <= 0)) {
+        return; // sent already, or before where the subscriber resumed (heard late by this instance)
       }
       deliver(List.of(event));
     }
@@ -600,6 +651,7 @@ public final class DeliveryStage implements Stage {
         return;
       }
       lastSeq = events.get(events.size() - 1).seq();
+      floor = null;
       eventsSent.add(events.size());
       if (!send(events)) {
         gone();
@@ -615,7 +667,7 @@ public final class DeliveryStage implements Stage {
       List<Event> batch = new ArrayList<>(replay);
       long seq = replay.isEmpty() ? 0 : replay.get(replay.size() - 1).seq();
       for (Event e : waiting) {
-        if (e.seq() > seq) {
+        if (e.seq() > seq && (floor == null || EventIds.compare(e.id(), floor) > 0)) {
           batch.add(e);
           seq = e.seq();
         }
@@ -650,6 +702,7 @@ public final class DeliveryStage implements Stage {
 
   /** Registers {@code s}, then fetches what it missed after {@code id} (none when null) and sends it. */
   private void start(Subscriber s, String id) {
+    s.floor = id;
     subscribers.add(s);
     if (id == null) {
       s.loop.execute(() -> s.live(List.of(), 0));
@@ -709,6 +762,9 @@ public final class DeliveryStage implements Stage {
     s.put("slowClosed", slowClosed.sum());
     s.put("pongTimeouts", pongTimeouts.sum());
     s.put("bus", bus.stats());
+    if (webhooks != null) {
+      s.put("webhooks", webhooks.stats());
+    }
     return s;
   }
 
@@ -735,5 +791,8 @@ public final class DeliveryStage implements Stage {
       });
     }
     bus.close();
+    if (webhooks != null) {
+      webhooks.close();
+    }
   }
 }

@@ -113,6 +113,67 @@ class DeliveryStageTest {
     assertThat(published).extracting(Event::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
+  /**
+   * A fan-out whose listeners hear events late (as a Redis stream reader behind XRANGE does): a client that resumes
+   * from an event its instance has not yet heard must not get that event again when the instance hears it.
+   */
+  @Test
+  void anEventHeardLateIsNotSentAgainToAClientThatResumedPastIt() throws Exception {
+    LocalBus inner = new LocalBus(100);
+    List<java.util.function.Consumer<Event>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Event> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    boolean[] holding = {true};
+    inner.subscribe(e -> {
+      if (holding[0]) {
+        held.add(e);
+      } else {
+        listeners.forEach(l -> l.accept(e));
+      }
+    });
+    EventBus late = new EventBus() {
+      @Override
+      public String name() {
+        return "late";
+      }
+
+      @Override
+      public CompletionStage<Event> publish(String data) {
+        return inner.publish(data);
+      }
+
+      @Override
+      public AutoCloseable subscribe(java.util.function.Consumer<Event> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+      }
+
+      @Override
+      public CompletionStage<List<Event>> after(String lastEventId, int max) {
+        return inner.after(lastEventId, max);
+      }
+
+      @Override
+      public String checkId(String id) {
+        return inner.checkId(id);
+      }
+    };
+    server.close();
+    stage = new DeliveryStage("sse", late, new DeliveryStage.Config(500, 0, 0, 30_000, 3, 1000, true), null);
+    server = new TargetServer(ServerConfig.defaults().withPort(0).withIoThreads(1), List.of(stage),
+        Map.of("family", "delivery", "strategy", "sse")).start();
+    Event first = publish("one");
+    Event second = publish("two"); // both in the log, neither heard by the instance's listeners yet
+    try (SseStream s = stream("Last-Event-ID", second.id())) {
+      assertThat(s.next()).containsKey("retry");
+      awaitHeld(1);
+      holding[0] = false;
+      held.forEach(e -> listeners.forEach(l -> l.accept(e))); // the instance hears one and two now, late
+      Event third = publish("three");
+      assertThat(s.event()).as("one and two came before the resume point").isEqualTo(third);
+    }
+    assertThat(first.seq()).isEqualTo(1);
+  }
+
   @Test
   void shortPollsAnswerAtOnceAndLongPollsHoldUntilAnEvent() throws Exception {
     String start = get("/poll").body();
