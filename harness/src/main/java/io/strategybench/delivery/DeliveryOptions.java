@@ -8,6 +8,11 @@ record DeliveryOptions(String fanout, String redisUrl, String namespace, int max
     boolean webhookAnyHost) {
   /** The fan-out these options name. */
   EventBus openBus() {
-    return Buses.open(fanout, redisUrl, namespace, history);
+    try {
+      return Buses.open(fanout, redisUrl, namespace, history);
+    } catch (IllegalStateException e) {
+      // a Redis nobody runs is the user's input to fix (--fanout-redis), not a failure of the server
+      throw new IllegalArgumentException("--fanout-redis: " + e.getMessage(), e);
+    }
   }
 }

@@ -369,6 +369,7 @@ final class DeliveryRunner extends PlanRun<DeliveryPlan> {
     // fan-out gives them; without Redis, one instance
     String fanout = redisUri != null ? "redis-streams" : "local";
     int n = redisUri != null ? plan.instances() : 1;
+    String namespace = "sb-webhook-" + Long.toString(System.nanoTime(), 36); // one for all instances: they share events
     Path work = run.folder().resolve("load").resolve(FAMILY).resolve(channel.name() + "-" + fanout);
     String secret = io.strategybench.delivery.webhook.WebhookSignature.newSecret(new java.util.SplittableRandom(
         plan.seed()));
@@ -384,8 +385,7 @@ final class DeliveryRunner extends PlanRun<DeliveryPlan> {
       List<List<String>> serveArgs = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
         Path dir = work.resolve("instance-" + i);
-        List<String> serve = serve(plan, channel.name(), fanout, redisUri, "sb-webhook-" + Long.toString(
-            System.nanoTime(), 36), dir);
+        List<String> serve = serve(plan, channel.name(), fanout, redisUri, namespace, dir);
         // short waits so that retries finish within the run: 200 ms, doubling to 2 s, 1 s per attempt, 8 attempts
         serve.addAll(List.of("-p", "initial-delay-millis=200", "-p", "max-delay-millis=2000", "-p",
             "timeout-millis=1000", "-p", "max-attempts=8"));

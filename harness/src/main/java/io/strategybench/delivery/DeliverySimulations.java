@@ -117,7 +117,8 @@ final class DeliverySimulations {
       checks.add(new Check(where + "the control: subscribers of the instance that died lose what was published"
           + " while it was down", "simulate", r.lost() > 0, r.lost(), "> 0"));
     }
-    if (d.has(DeliveryChannel.SERVER_TO_SERVER)) {
+    if (d.has(DeliveryChannel.SERVER_TO_SERVER) && (c.outageDownMillis() == 0 || "redis-streams".equals(c.fanout()))) {
+      // with an outage, the dead sender's pending retries are lost unless it resumes from the stream (the model)
       long expected = r.published() * c.subscribers();
       checks.add(new Check(where + "every webhook delivered or dead-lettered", "simulate",
           r.delivered() + r.deadLettered() == expected, r.delivered() + r.deadLettered(), "== " + expected));

@@ -135,7 +135,7 @@ public class DeliverySimulation extends Simulation {
         .injectOpen(Injection.constant(publishRate, config.duration).steps()).protocols(publisherProtocol()));
     control.add(scenario("drain").exec(pause(Duration.ofSeconds(drain)),
         exec(session -> session.set("drainDeadline", System.nanoTime() + drainMax * 1_000_000_000L)),
-        asLongAs(session -> !recorder.caughtUp() && System.nanoTime() < session.getLong("drainDeadline"))
+        asLongAs(session -> !webhook && !recorder.caughtUp() && System.nanoTime() < session.getLong("drainDeadline"))
             .on(pause(Duration.ofMillis(100))),
         exec(session -> {
           recorder.finish();
