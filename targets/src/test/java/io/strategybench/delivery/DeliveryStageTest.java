@@ -254,6 +254,49 @@ class DeliveryStageTest {
   }
 
   @Test
+  void aWebhookSubscriptionNeedsAnHttpLoopbackUrlAndASecret() throws Exception {
+    server.close();
+    io.strategybench.delivery.webhook.WebhookSubscriptions webhooks =
+        new io.strategybench.delivery.webhook.WebhookSubscriptions(new Webhook(), true);
+    stage = new DeliveryStage("webhook", new LocalBus(100), new DeliveryStage.Config(500, 0, 0, 30_000, 3, 1000, true),
+        webhooks);
+    server = new TargetServer(ServerConfig.defaults().withPort(0).withIoThreads(1), List.of(stage),
+        Map.of("family", "delivery", "strategy", "webhook")).start();
+    String secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    java.util.function.Function<String, HttpResponse<String>> subscribe = body -> {
+      try {
+        return http.send(HttpRequest.newBuilder(uri("/subscriptions")).timeout(WAIT)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    HttpResponse<String> ftp = subscribe.apply("{\"url\":\"ftp://127.0.0.1/hook\",\"secret\":\"" + secret + "\"}");
+    assertThat(ftp.statusCode()).isEqualTo(400);
+    assertThat(ftp.body()).contains("http:// or https://").contains("ftp://127.0.0.1/hook");
+    HttpResponse<String> remote = subscribe.apply("{\"url\":\"http://example.com/hook\",\"secret\":\""
+        + secret + "\"}");
+    assertThat(remote.statusCode()).isEqualTo(400);
+    assertThat(remote.body()).contains("example.com").contains("loopback");
+    HttpResponse<String> noSecret = subscribe.apply("{\"url\":\"http://127.0.0.1:9/hook\"}");
+    assertThat(noSecret.statusCode()).isEqualTo(400);
+    assertThat(noSecret.body()).contains("\"secret\"").contains("whsec_");
+    HttpResponse<String> badSecret = subscribe.apply("{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"hunter2\"}");
+    assertThat(badSecret.statusCode()).isEqualTo(400);
+    assertThat(badSecret.body()).contains("whsec_");
+    HttpResponse<String> notJson = subscribe.apply("url=http://127.0.0.1:9/hook");
+    assertThat(notJson.statusCode()).isEqualTo(400);
+    assertThat(notJson.body()).contains("JSON object");
+    HttpResponse<String> ok = subscribe.apply("{\"id\":\"a\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\""
+        + secret + "\"}");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(ok.body()).contains("\"id\":\"a\"");
+    assertThat(subscribe.apply("{\"id\":\"a\",\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + secret
+        + "\"}").body()).contains("exists already");
+    assertThat(webhooks.size()).isEqualTo(1);
+  }
+
+  @Test
   void pastItsMostSubscribersAnInstanceAnswers503WithRetryAfter() throws Exception {
     List<SseStream> open = new ArrayList<>();
     try {
