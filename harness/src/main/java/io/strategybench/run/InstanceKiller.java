@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class InstanceKiller {
   private final Thread thread;
   private final Map<String, Object> report = new LinkedHashMap<>();
+  private volatile Map<String, Object> statsBeforeKill = Map.of();
 
   private InstanceKiller(Runnable body) {
     thread = new Thread(body, "instance-killer");
@@ -50,6 +51,11 @@ public final class InstanceKiller {
         report.put("instance", index + 1);
         report.put("killedAtSeconds", Figures.round(afterSeconds));
       }
+      try {
+        statsBeforeKill = victim.stats(); // what it counted since the reset dies with it
+      } catch (java.io.IOException | RuntimeException e) {
+        statsBeforeKill = Map.of();
+      }
       victim.kill();
       Thread.sleep(restartSeconds * 1000L);
       TargetProcess restarted = step.target("instance " + (index + 1) + " (restarted)", serve, dir.resolveSibling(
@@ -72,6 +78,14 @@ public final class InstanceKiller {
   /** Waits until the instance is back (or the kill failed). */
   public void finish() throws InterruptedException {
     thread.join(TimeUnit.MINUTES.toMillis(3));
+  }
+
+  /**
+   * The victim's {@code /_/stats} a moment before it was killed (empty when it did not answer): its counters since
+   * the reset, which the restarted instance does not have.
+   */
+  public Map<String, Object> statsBeforeKill() {
+    return statsBeforeKill;
   }
 
   /** When the instance died and for how long; {@code error} when the kill or the restart failed. */

@@ -105,7 +105,7 @@ class DeliverySuiteTest {
         assertThat(r.get("subscribers").asInt()).isEqualTo(30);
         assertThat(r.get("delivered").asLong()).isEqualTo(r.get("published").asLong() * 30);
         JsonNode capacity = load.get("capacity");
-        assertThat(capacity.get("steps")).hasSize(1);
+        assertThat(capacity.get("steps").size()).as("one step, tried twice when it failed once").isBetween(1, 2);
         assertThat(capacity.get("limitedBy").asText()).isNotEmpty();
       } else {
         assertThat(r.get("delivered").asLong() + r.get("deadLettered").asLong()).as(r.toString())

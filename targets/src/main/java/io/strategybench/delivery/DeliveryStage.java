@@ -183,7 +183,10 @@ public final class DeliveryStage implements Stage {
 
   private boolean allowed(Exchange exchange, HttpMethod method, HttpMethod expected) {
     if (method.equals(expected)) {
-      wireBytesIn.add(WireBytes.of(exchange.request()) + exchange.request().content().readableBytes());
+      if (!method.equals(HttpMethod.POST)) {
+        // what delivery costs: the subscribers' requests, not the publishers' (nor their answers)
+        wireBytesIn.add(WireBytes.of(exchange.request()) + exchange.request().content().readableBytes());
+      }
       return true;
     }
     FullHttpResponse response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "405 Method Not Allowed: "
@@ -305,6 +308,13 @@ public final class DeliveryStage implements Stage {
   }
 
   private static final String BAD = new String("bad");
+
+  /**
+   * Netty's 101 head: {@code HTTP/1.1 101 Switching Protocols}, {@code upgrade: websocket}, {@code connection:
+   * upgrade}, {@code sec-websocket-accept:} and 28 characters of base64, the blank line.
+   */
+  static final long SWITCHING_PROTOCOLS_BYTES = ("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
+      + "connection: upgrade\r\nsec-websocket-accept: " + "x".repeat(28) + "\r\n\r\n").length();
 
   // ---- SSE --------------------------------------------------------------------------------------------------
 
@@ -495,8 +505,11 @@ public final class DeliveryStage implements Stage {
       return;
     }
     FullHttpRequest request = exchange.request();
-    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-      bad(exchange, "GET /ws is a WebSocket endpoint: send Upgrade: websocket and Connection: Upgrade (RFC 6455)");
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        || !request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
+      bad(exchange, "GET /ws is a WebSocket endpoint: send Upgrade: websocket, Connection: Upgrade and a"
+          + " Sec-WebSocket-Key (RFC 6455)");
       return;
     }
     if (!admit(exchange)) {
@@ -516,15 +529,21 @@ public final class DeliveryStage implements Stage {
     upgrades.increment();
     exchange.takeOver((channel, req) -> {
       WsSubscriber s = new WsSubscriber(channel, handshaker);
+      channel.closeFuture().addListener(f -> s.gone()); // first: every way out releases the slot and the pinger
       channel.pipeline().addLast("delivery-ws", s.handler);
-      handshaker.handshake(channel, req).addListener(f -> {
-        if (f.isSuccess()) {
-          start(s, after);
-        } else {
-          channel.close();
-        }
-      });
-      channel.closeFuture().addListener(f -> s.gone());
+      try {
+        handshaker.handshake(channel, req).addListener(f -> {
+          if (f.isSuccess()) {
+            wireBytesOut.add(SWITCHING_PROTOCOLS_BYTES);
+            start(s, after);
+          } else {
+            channel.close();
+          }
+        });
+      } catch (RuntimeException e) {
+        badRequests.increment();
+        channel.close();
+      }
     });
   }
 
@@ -652,15 +671,31 @@ public final class DeliveryStage implements Stage {
       }
       lastSeq = events.get(events.size() - 1).seq();
       floor = null;
-      eventsSent.add(events.size());
+      if (!(this instanceof PollWaiter)) {
+        eventsSent.add(events.size()); // a poll's answer counts its own
+      }
       if (!send(events)) {
         gone();
       }
     }
 
-    /** Replay done (on the loop): sends it, then what came meanwhile, and goes live. */
+    /**
+     * Replay done (on the loop): sends it, then what came meanwhile, and goes live. A replay cut at
+     * {@code replayMax} is sent and the rest fetched after it, still replaying: nothing between it and the live
+     * events is skipped.
+     */
     void live(List<Event> replay, long unused) {
       if (gone) {
+        return;
+      }
+      if (replay.size() >= config.replayMax() && !(this instanceof PollWaiter)) {
+        replayed.add(replay.size());
+        deliver(replay);
+        if (!gone) {
+          String last = replay.get(replay.size() - 1).id();
+          floor = last;
+          fetch(this, last);
+        }
         return;
       }
       replaying = false;
@@ -709,6 +744,11 @@ public final class DeliveryStage implements Stage {
       return;
     }
     resumes.increment();
+    fetch(s, id);
+  }
+
+  /** Fetches what {@code s} missed after {@code id} and hands it over on its loop. */
+  private void fetch(Subscriber s, String id) {
     bus.after(id, config.replayMax()).whenComplete((events, failure) -> s.loop.execute(() -> {
       if (failure != null) {
         s.gone();

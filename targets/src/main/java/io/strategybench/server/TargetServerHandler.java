@@ -219,6 +219,7 @@ final class TargetServerHandler extends ChannelInboundHandlerAdapter implements 
       }
     }
     p.remove(this);
+    ctx.channel().config().setAutoRead(true); // reading may have paused for pipelined requests; the new protocol reads
   }
 
   /**

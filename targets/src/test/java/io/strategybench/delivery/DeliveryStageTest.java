@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +176,26 @@ class DeliveryStageTest {
   }
 
   @Test
+  void aResumeLongerThanOneReplayGetsEveryEventInOrder() throws Exception {
+    server.close();
+    stage = new DeliveryStage("sse", new LocalBus(100), new DeliveryStage.Config(500, 0, 0, 30_000, 3, 3, true), null);
+    server = new TargetServer(ServerConfig.defaults().withPort(0).withIoThreads(1), List.of(stage),
+        Map.of("family", "delivery", "strategy", "sse")).start();
+    List<Event> published = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) {
+      published.add(publish("e" + i));
+    }
+    try (SseStream s = stream("Last-Event-ID", published.get(0).id())) { // 7 missed, replayed 3 at a time
+      assertThat(s.next()).containsKey("retry");
+      for (int i = 1; i < 8; i++) {
+        assertThat(s.event()).isEqualTo(published.get(i));
+      }
+      Event live = publish("e9");
+      assertThat(s.event()).isEqualTo(live);
+    }
+  }
+
+  @Test
   void shortPollsAnswerAtOnceAndLongPollsHoldUntilAnEvent() throws Exception {
     String start = get("/poll").body();
     assertThat(start).isEqualTo("{\"events\":[],\"last\":\"\"}\n"); // nothing heard yet: start from now
@@ -238,6 +259,15 @@ class DeliveryStageTest {
     HttpResponse<String> notUpgraded = get("/ws");
     assertThat(notUpgraded.statusCode()).isEqualTo(400);
     assertThat(notUpgraded.body()).contains("Upgrade: websocket");
+    // an upgrade without its key (the JDK's client will not send one: a raw socket does)
+    try (java.net.Socket raw = new java.net.Socket("127.0.0.1", server.port())) {
+      raw.setSoTimeout(20_000);
+      raw.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String head = new String(raw.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(head).isEqualTo("HTTP/1.1 400");
+    }
+    assertThat(stage.stats().get("held")).isEqualTo(0);
     HttpResponse<String> getPublish = get("/publish");
     assertThat(getPublish.statusCode()).isEqualTo(405);
     assertThat(getPublish.headers().firstValue("allow")).contains("POST");
@@ -250,7 +280,7 @@ class DeliveryStageTest {
     assertThat(notUtf8.statusCode()).isEqualTo(400);
     assertThat(notUtf8.body()).contains("UTF-8");
     assertThat(publish("still serving").seq()).isEqualTo(1);
-    assertThat(stage.stats().get("badRequests")).isEqualTo(5L); // the five 400s
+    assertThat(stage.stats().get("badRequests")).isEqualTo(6L); // the six 400s
   }
 
   @Test

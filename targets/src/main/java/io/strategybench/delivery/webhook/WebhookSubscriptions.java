@@ -26,6 +26,8 @@ public final class WebhookSubscriptions implements AutoCloseable {
   private NettyWebhookTransport transport;
   private ScheduledExecutorService timer;
   private long seed = 1;
+  private int generated;
+  private boolean closed;
 
   /**
    * @param channel the webhook channel's parameters (retry policy, timeout, tolerance)
@@ -41,8 +43,13 @@ public final class WebhookSubscriptions implements AutoCloseable {
    * the id (a duplicate, the limit).
    */
   public synchronized WebhookSubscription subscribe(String id, String url, String secret) {
+    if (closed) {
+      throw new IllegalStateException("the webhook subscriptions are closed (the server is stopping)");
+    }
     if (id == null || id.isBlank()) {
-      id = "sub_" + (dispatchers.size() + 1);
+      do {
+        id = "sub_" + (++generated);
+      } while (dispatchers.containsKey(id));
     }
     WebhookSubscription s = WebhookSubscription.of(id, url, secret, loopbackOnly);
     if (dispatchers.containsKey(s.id())) {
@@ -95,6 +102,7 @@ public final class WebhookSubscriptions implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (timer != null) {
       timer.shutdownNow();
       try {
