@@ -4,12 +4,8 @@ import io.strategybench.cache.CachePlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,16 +37,10 @@ class CacheSuiteTest {
         new CachePlan.Load(2000, 0.99, 500, 256, "exp:10ms", 64, 1024, Rate.perSecond(300), 2, 1, 0.1, "5s", 1),
         List.of(), List.of("write-through", "cache-aside"), List.of("none", "single-flight"),
         List.of("none", "negative-cache", "bloom"), List.of("none", "jitter"), true);
-    Suite suite = Suite.of("cache-test", "a small caching suite", java.util.Map.of("cache", plan));
-    run = temp.resolve("run");
-    Files.createDirectories(run);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
-        List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
-        new SuiteRunner.Options(List.of("lru", "w-tinylfu", "opt"), List.of(), 0, "constant"),
-        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));
-    status = runner.run();
-    progress = out.toString(StandardCharsets.UTF_8);
+    SmallSuite.Ran ran = SmallSuite.run(temp, Suite.of("cache-test", "a small caching suite", java.util.Map.of("cache", plan)), List.of("lru", "w-tinylfu", "opt"));
+    run = ran.folder();
+    status = ran.status();
+    progress = ran.progress();
   }
 
   private JsonNode results() throws Exception {

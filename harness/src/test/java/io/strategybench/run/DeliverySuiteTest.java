@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strategybench.delivery.DeliveryPlan;
-import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,16 +37,10 @@ class DeliverySuiteTest {
     DeliveryPlan plan = new DeliveryPlan(List.of("local", "redis-pubsub", "redis-streams"), 60, 3, 10.0, 40, 2.0,
         1.0, 10.0, 3000.0, 1L, new MicroLens.Settings(0, 1, 1, 100, 1), 30, 10.0, 5, 1, 0.3, 1, 1,
         List.of("sse", "webhook"), List.of("redis-streams"), List.of(20), 5.0, 3, 250.0);
-    Suite suite = Suite.of("delivery-test", "a small delivery suite", Map.of("delivery", plan));
-    run = temp.resolve("run");
-    Files.createDirectories(run);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
-        List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
-        new SuiteRunner.Options(CHANNELS, List.of(), 0, "constant", false),
-        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));
-    status = runner.run();
-    progress = out.toString(StandardCharsets.UTF_8);
+    SmallSuite.Ran ran = SmallSuite.run(temp, Suite.of("delivery-test", "a small delivery suite", Map.of("delivery", plan)), CHANNELS);
+    run = ran.folder();
+    status = ran.status();
+    progress = ran.progress();
   }
 
   private JsonNode results() throws Exception {

@@ -4,12 +4,8 @@ import io.strategybench.hashing.HashingPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,16 +34,10 @@ class HashingSuiteTest {
     HashingPlan plan = new HashingPlan(20, 20_000, List.of(10, 100), 20, 20_000, List.of(3, 10), 10_000, 1,
         List.of(10), List.of(1), new MicroLens.Settings(0, 1, 3, 150, 1), 4, 100, 1000, 0.99, "const:5ms", 16, 256,
         64, Rate.perSecond(300), 6, 2, 1, 1.0 / 3, 2.0 / 3);
-    Suite suite = Suite.of("hashing-test", "a small hashing suite", java.util.Map.of("hashing", plan));
-    run = temp.resolve("run");
-    Files.createDirectories(run);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
-        List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
-        new SuiteRunner.Options(List.of("ring", "jump"), List.of(), 0, "constant"),
-        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));
-    status = runner.run();
-    progress = out.toString(StandardCharsets.UTF_8);
+    SmallSuite.Ran ran = SmallSuite.run(temp, Suite.of("hashing-test", "a small hashing suite", java.util.Map.of("hashing", plan)), List.of("ring", "jump"));
+    run = ran.folder();
+    status = ran.status();
+    progress = ran.progress();
   }
 
   private JsonNode results() throws Exception {

@@ -3,12 +3,8 @@ package io.strategybench.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strategybench.family.FamilyModules;
 import io.strategybench.idempotency.IdempotencyPlan;
 import io.strategybench.server.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,16 +38,10 @@ class IdempotencySuiteTest {
     IdempotencyPlan plan = new IdempotencyPlan(300, 3, 200.0, 150.0, 6, List.of(50.0, 1000.0), 0.001, 0.001,
         500.0, 1L, new MicroLens.Settings(0, 1, 2, 150, 1), 40.0, 3, 1000, 50, 0.5, 1, 4, 1, 1,
         List.of("none", "postgres-recovery-points"));
-    Suite suite = Suite.of("idempotency-test", "a small idempotency suite", Map.of("idempotency", plan));
-    run = temp.resolve("run");
-    Files.createDirectories(run);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
-        List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
-        new SuiteRunner.Options(STORES, List.of(), 0, "constant", false),
-        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));
-    status = runner.run();
-    progress = out.toString(StandardCharsets.UTF_8);
+    SmallSuite.Ran ran = SmallSuite.run(temp, Suite.of("idempotency-test", "a small idempotency suite", Map.of("idempotency", plan)), STORES);
+    run = ran.folder();
+    status = ran.status();
+    progress = ran.progress();
   }
 
   private JsonNode results() throws Exception {

@@ -4,12 +4,8 @@ import io.strategybench.ratelimit.RateLimitPlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strategybench.family.FamilyModules;
 import io.strategybench.server.Json;
 import io.strategybench.strategy.StrategyRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,16 +35,10 @@ class RateLimitSuiteTest {
     RateLimitPlan plan = new RateLimitPlan(20, 1000, List.of("boundary-burst", "poisson"), 2.0, 10, 2, 1,
         List.of(1, 1000), List.of(1), new MicroLens.Settings(0, 1, 3, 150, 1), 10, 5, 2, 2, 40, 5, 2, 1, List.of(),
         true);
-    Suite suite = Suite.of("ratelimit-test", "a small rate-limiting suite", java.util.Map.of("ratelimit", plan));
-    run = temp.resolve("run");
-    Files.createDirectories(run);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    SuiteRunner runner = new SuiteRunner(suite, FamilyModules.builtIn(),
-        List.of("--plugins-dir", temp.resolve("no-plugins").toString()), run,
-        new SuiteRunner.Options(List.of("token-bucket", "sliding-log", "redis-sliding-log"), List.of(), 0, "constant"),
-        new Progress(new PrintStream(out, true, StandardCharsets.UTF_8), false));
-    status = runner.run();
-    progress = out.toString(StandardCharsets.UTF_8);
+    SmallSuite.Ran ran = SmallSuite.run(temp, Suite.of("ratelimit-test", "a small rate-limiting suite", java.util.Map.of("ratelimit", plan)), List.of("token-bucket", "sliding-log", "redis-sliding-log"));
+    run = ran.folder();
+    status = ran.status();
+    progress = ran.progress();
   }
 
   private JsonNode results() throws Exception {

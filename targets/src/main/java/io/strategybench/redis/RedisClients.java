@@ -90,4 +90,24 @@ public final class RedisClients {
     }
     return resources;
   }
+
+  /**
+   * What a user is told when Redis cannot be reached at start: who needed it, where, why, and what to do.
+   *
+   * @param who what needed it ({@code fan-out 'redis-streams'}, {@code order ledger})
+   */
+  public static String unreachable(String who, String uri, Throwable e) {
+    return who + ": cannot reach Redis at " + uri + " (" + causeOf(e) + "): start redis-server there, or install it"
+        + " with `apt-get install redis-server`";
+  }
+
+  /** The root cause's message, shortened for the usual refusal ({@code Connection refused}). */
+  public static String causeOf(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.contains("Connection refused") ? "Connection refused" : message;
+  }
 }

@@ -59,33 +59,17 @@ final class RedisBusLink implements AutoCloseable {
     try {
       return RedisClients.connect(uri, timeoutMillis, StringCodec.UTF8);
     } catch (RedisException e) {
-      throw new IllegalStateException(unreachable(fanout, uri, e), e);
+      throw new IllegalStateException(RedisClients.unreachable("fan-out '" + fanout + "'", uri, e), e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("fan-out '" + fanout + "': '" + uri + "' is not a Redis URL ("
-          + causeOf(e) + "); the form is redis://HOST:PORT, e.g. redis://127.0.0.1:6379", e);
+          + RedisClients.causeOf(e) + "); the form is redis://HOST:PORT, e.g. redis://127.0.0.1:6379", e);
     }
-  }
-
-  /** What a user is told when Redis cannot be reached at start: where, why, and what to do. */
-  static String unreachable(String fanout, String uri, Throwable e) {
-    return "fan-out '" + fanout + "': cannot reach Redis at " + uri + " (" + causeOf(e) + "): start redis-server"
-        + " there, or install it with `apt-get install redis-server`";
-  }
-
-  /** The root cause's message, shortened for the usual refusal. */
-  static String causeOf(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.contains("Connection refused") ? "Connection refused" : message;
   }
 
   /** The failure a caller sees when Redis did not do {@code what}: names the fan-out, Redis and its URL, and why. */
   IllegalStateException failure(String what, Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    return new IllegalStateException(fanout + ": Redis at " + uri + " did not " + what + " (" + causeOf(cause)
+    return new IllegalStateException(fanout + ": Redis at " + uri + " did not " + what + " (" + RedisClients.causeOf(cause)
         + "); is redis-server running there?", cause);
   }
 

@@ -116,7 +116,7 @@ public final class RedisPubSubBus implements EventBus {
         sub.close();
       }
       link.close();
-      throw new IllegalStateException(RedisBusLink.unreachable(NAME, redisUrl, e), e);
+      throw new IllegalStateException(io.strategybench.redis.RedisClients.unreachable("fan-out '" + NAME + "'", redisUrl, e), e);
     }
     dispatcher = new Thread(this::dispatch, "redis-pubsub-dispatch " + namespace);
     dispatcher.setDaemon(true);

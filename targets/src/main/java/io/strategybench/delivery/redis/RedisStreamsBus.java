@@ -122,7 +122,7 @@ public final class RedisStreamsBus implements EventBus {
       }
       link.close();
       throw e instanceof IllegalStateException ise ? ise
-          : new IllegalStateException(RedisBusLink.unreachable(NAME, redisUrl, e), e);
+          : new IllegalStateException(io.strategybench.redis.RedisClients.unreachable("fan-out '" + NAME + "'", redisUrl, e), e);
     }
     this.reader = own;
     readerThread = new Thread(this::read, "redis-streams-reader " + namespace);

@@ -67,14 +67,14 @@ public final class RedisLedger implements OrderLedger {
     try {
       opened = RedisLink.open(uri, timeoutMillis);
     } catch (RuntimeException e) {
-      throw new IllegalStateException(RedisLink.unreachable("order ledger", uri, e), e);
+      throw new IllegalStateException(io.strategybench.redis.RedisClients.unreachable("order ledger", uri, e), e);
     }
     try {
       this.create = opened.load(CREATE);
       this.announce = opened.load(ANNOUNCE);
     } catch (RuntimeException e) {
       opened.close();
-      throw new IllegalStateException(RedisLink.unreachable("order ledger", uri, e), e);
+      throw new IllegalStateException(io.strategybench.redis.RedisClients.unreachable("order ledger", uri, e), e);
     }
     this.link = opened;
   }

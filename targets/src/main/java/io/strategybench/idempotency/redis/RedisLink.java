@@ -47,26 +47,6 @@ final class RedisLink implements AutoCloseable {
     return new RedisLink(uri, c.client(), c.connection());
   }
 
-  /**
-   * What a user is told when Redis cannot be reached at start: where, why, and what to do.
-   *
-   * @param who what needed it ({@code idempotency strategy 'redis-setnx'})
-   */
-  static String unreachable(String who, String uri, Throwable e) {
-    return who + ": cannot reach Redis at " + uri + " (" + causeOf(e) + "): start redis-server there, or install it"
-        + " with `apt-get install redis-server`";
-  }
-
-  /** The root cause's message, shortened for the usual refusal. */
-  static String causeOf(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return message.contains("Connection refused") ? "Connection refused" : message;
-  }
-
   /** Loads {@code source}, waiting for Redis (at start only). */
   Script load(String source) {
     return new Script(source, connection.sync().scriptLoad(source));

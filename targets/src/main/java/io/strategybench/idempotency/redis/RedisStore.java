@@ -106,7 +106,7 @@ abstract class RedisStore implements IdempotencyStore {
   }
 
   private InvalidParameterException unreachable(String uri, Throwable e) {
-    return new InvalidParameterException("url", RedisLink.unreachable("parameter 'url' of " + FAMILY.name()
+    return new InvalidParameterException("url", io.strategybench.redis.RedisClients.unreachable("parameter 'url' of " + FAMILY.name()
         + " strategy '" + name + "'", uri, e) + ", or set -p url=URI");
   }
 
@@ -184,7 +184,7 @@ abstract class RedisStore implements IdempotencyStore {
 
   private Outcome failed(Throwable e) {
     failures.increment();
-    String why = name + ": Redis at " + link.uri() + ": " + RedisLink.causeOf(e);
+    String why = name + ": Redis at " + link.uri() + ": " + io.strategybench.redis.RedisClients.causeOf(e);
     long now = System.nanoTime();
     long last = lastLogNanos.get();
     if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {

@@ -122,19 +122,7 @@ public abstract class RedisRateLimiter implements RateLimiter {
 
   private InvalidParameterException unreachable(String uri, Throwable e) {
     return new InvalidParameterException("redis", "parameter 'redis' of " + FAMILY.name() + " strategy '" + name
-        + "': cannot reach Redis at " + uri + " (" + causeOf(e) + "); start redis-server or set -p redis=URI");
-  }
-
-  private static String causeOf(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    if (message.contains("Connection refused")) {
-      return "Connection refused";
-    }
-    return message;
+        + "': cannot reach Redis at " + uri + " (" + io.strategybench.redis.RedisClients.causeOf(e) + "); start redis-server or set -p redis=URI");
   }
 
   private static String nameOf(Class<?> type) {
