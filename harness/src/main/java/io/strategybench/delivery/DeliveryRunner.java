@@ -617,6 +617,7 @@ final class DeliveryRunner extends PlanRun<DeliveryPlan> {
       Path work = run.folder().resolve("load").resolve(FAMILY).resolve(channel.name() + "-capacity-" + subscribers
           + (attempt > 1 ? "-again" : ""));
       Map<String, Object> r;
+      String failed;
       try (LoadStep step = run.loadStep(FAMILY + " " + channel.name() + " capacity " + subscribers, work)) {
         step.tolerate(250, "a capacity step measures what the machine gives");
         TargetProcess t = step.target("instance", serve(plan, channel.name(), "local", null, "cap", work), work);
@@ -625,14 +626,21 @@ final class DeliveryRunner extends PlanRun<DeliveryPlan> {
         if (pollInterval > 0) {
           p.put("poll.interval", String.valueOf(pollInterval));
         }
-        step.gatling(DeliverySimulation.class, p, "publish");
-        r = figures(work, List.of(t), "local", 1);
+        try {
+          step.gatling(DeliverySimulation.class, p, "publish");
+          r = figures(work, List.of(t), "local", 1);
+          r.put("p95Millis", DeliveryHistograms.percentileMillis(work.resolve("delivery.hlog"), 95));
+          failed = capacityFailure(plan, r, subscribers);
+        } catch (IOException | RuntimeException e) {
+          // the step did not finish (the load client crashed, its report is missing): a limit of what this machine
+          // could drive, recorded as the step's failure; the steps before it and the channel's other runs stand
+          r = new LinkedHashMap<>();
+          failed = "the step at " + subscribers + " subscribers did not finish: " + e.getMessage();
+        }
         r.put("subscribers", subscribers);
-        r.put("p95Millis", DeliveryHistograms.percentileMillis(work.resolve("delivery.hlog"), 95));
         r.put("machine", machine(step));
       }
       steps.add(r);
-      String failed = capacityFailure(plan, r, subscribers);
       if (failed != null && attempt == 1) {
         // one step spoiled by a pause of the machine (a GC, stolen CPU) must not end the search: tried once more
         r.put("failed", failed + " (tried again)");

@@ -69,9 +69,9 @@ class CliTest {
     assertThat(text.out()).contains("lb (Load balancing)").contains("peak-ewma").contains("--param decay-millis=10000");
     CliRun json = CliRun.of("--plugins-dir", "/nonexistent", "list", "--json");
     JsonNode doc = Json.MAPPER.readTree(json.out());
-    assertThat(doc.get("families")).hasSize(5);
+    assertThat(doc.get("families")).hasSize(6);
     assertThat(doc.get("families").findValuesAsText("family")).containsExactly("lb", "hashing", "ratelimit", "cache",
-        "idempotency");
+        "idempotency", "delivery");
     JsonNode lb = doc.get("families").get(0);
     assertThat(lb.get("family").asText()).isEqualTo("lb");
     assertThat(lb.get("strategies")).hasSize(10);
@@ -105,7 +105,7 @@ class CliTest {
         .doesNotContain("hashing:");
     CliRun suite = CliRun.of("run", "slow");
     assertThat(suite.status()).isEqualTo(2);
-    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, full, gateway, hashing, idempotency, lb, quick, ratelimit");
+    assertThat(suite.err()).contains("unknown suite 'slow'; valid suite names: cache, delivery, full, gateway, hashing, idempotency, lb, quick, ratelimit");
   }
 
   @Test
@@ -161,12 +161,12 @@ class CliTest {
       java.nio.file.Path temp) throws Exception {
     CliRun list = CliRun.of("suites");
     assertThat(list.status()).isZero();
-    for (String name : List.of("quick", "lb", "hashing", "ratelimit", "cache", "idempotency", "full")) {
+    for (String name : List.of("quick", "lb", "hashing", "ratelimit", "cache", "idempotency", "delivery", "full")) {
       assertThat(list.out()).contains("scenarios/suites/" + name + ".yaml");
     }
     JsonNode doc = Json.MAPPER.readTree(CliRun.of("suites", "--json").out());
-    assertThat(doc.get("suites")).hasSize(8);
-    assertThat(doc.get("suites").get(0).get("families")).hasSize(5);
+    assertThat(doc.get("suites")).hasSize(9);
+    assertThat(doc.get("suites").get(0).get("families")).hasSize(6);
     java.nio.file.Path bad = temp.resolve("bad.yaml");
     String yaml = io.strategybench.run.SuiteFiles.write(io.strategybench.run.Suite.named("lb"))
         .replace("backends: 4", "backends: four");

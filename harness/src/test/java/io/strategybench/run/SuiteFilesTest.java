@@ -84,10 +84,10 @@ class SuiteFilesTest {
       assertThat(!suite.families().isEmpty() || suite.pipeline() != null).as(name).isTrue();
       assertThat(SuiteFiles.parse(SuiteFiles.write(suite), name)).as(name).isEqualTo(suite);
     }
-    assertThat(SuiteFiles.builtIn("quick").families()).hasSize(5);
-    assertThat(SuiteFiles.builtIn("full").families()).hasSize(5);
+    assertThat(SuiteFiles.builtIn("quick").families()).hasSize(6);
+    assertThat(SuiteFiles.builtIn("full").families()).hasSize(6);
     assertThat(SuiteFiles.builtInNames()).containsExactly("quick", "lb", "hashing", "ratelimit", "cache",
-        "idempotency", "gateway", "full");
+        "idempotency", "delivery", "gateway", "full");
     assertThat(SuiteFiles.builtIn("full").plans().get("idempotency"))
         .isEqualTo(SuiteFiles.builtIn("idempotency").plans().get("idempotency"));
     assertThat(SuiteFiles.builtIn("full").plans().get("cache")).isEqualTo(SuiteFiles.builtIn("cache").plans().get("cache"));
@@ -164,7 +164,7 @@ class SuiteFilesTest {
     Files.writeString(file, VALID);
     assertThat(SuiteFiles.load(file.toString()).name()).isEqualTo("small");
     assertThatThrownBy(() -> SuiteFiles.load("slow")).hasMessageContaining(
-        "unknown suite 'slow'; valid suite names: cache, full, gateway, hashing, idempotency, lb, quick, ratelimit");
+        "unknown suite 'slow'; valid suite names: cache, delivery, full, gateway, hashing, idempotency, lb, quick, ratelimit");
     assertThatThrownBy(() -> SuiteFiles.load(temp.resolve("none.yaml").toString()))
         .hasMessageContaining("does not exist");
   }

@@ -252,7 +252,9 @@ public final class PushSubscribers implements AutoCloseable {
   /** {@code GET /events}: the response's body parsed as an event stream, line by line. */
   private final class SseHandler extends SimpleChannelInboundHandler<HttpObject> {
     private final Connection c;
-    private final byte[] line;
+    /** The line so far: grows by doubling up to the bound (a fixed buffer of the bound each was 1 GiB at 1000). */
+    private byte[] line = new byte[256];
+    private final int maxLine = maxMessageBytes + 64;
     private int length;
     private boolean overlong;
     private final StringBuilder data = new StringBuilder();
@@ -262,7 +264,6 @@ public final class PushSubscribers implements AutoCloseable {
 
     SseHandler(Connection c) {
       this.c = c;
-      this.line = new byte[maxMessageBytes + 64];
     }
 
     @Override
@@ -300,7 +301,10 @@ public final class PushSubscribers implements AutoCloseable {
           byte b = content.getByte(i);
           if (b == '\n') {
             line(now);
-          } else if (length < line.length) {
+          } else if (length < maxLine) {
+            if (length == line.length) {
+              line = java.util.Arrays.copyOf(line, Math.min(maxLine, line.length * 2));
+            }
             line[length++] = b;
           } else {
             overlong = true;
